@@ -1,0 +1,43 @@
+"""Audit trail: who changed what, when, with before/after values (django-auditlog).
+
+Each app registers its domain models with :func:`audit` next to their definition; the
+``AuditlogMiddleware`` sets the actor for requests and :func:`acting_as` does it for commands
+and tasks. History is shown on object pages and can be neither edited nor deleted through the
+UI or the API (the admin for log entries is read-only, and there is no write endpoint).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from auditlog.context import set_actor
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+
+
+def audit(model=None, **kwargs):
+    """Class decorator registering a model with the audit trail."""
+
+    def wrap(cls):
+        auditlog.register(cls, **kwargs)
+        return cls
+
+    return wrap(model) if model is not None else wrap
+
+
+@contextmanager
+def acting_as(user):
+    """Attribute changes made outside a request (commands, tasks) to ``user``."""
+    with set_actor(user):
+        yield
+
+
+def object_history(obj) -> QuerySet[LogEntry]:
+    content_type = ContentType.objects.get_for_model(type(obj))
+    return (
+        LogEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk))
+        .select_related("actor")
+        .order_by("-timestamp", "-pk")
+    )

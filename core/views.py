@@ -1,0 +1,54 @@
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.access import get_scope
+from core.health import check_broker, check_database, worker_status
+from core.registry import home_panels
+
+
+@login_required
+def home(request):
+    panels = [html for html in (p.render(request) for p in home_panels) if html]
+    return render(request, "core/home.html", {"panels": panels, "scope": get_scope(request.user)})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    database = check_database()
+    broker = check_broker()
+    ok = database["ok"] and broker["ok"]
+    body = {"status": "ok" if ok else "unavailable", "database": database, "broker": broker}
+    if database["ok"]:
+        body["worker"] = worker_status()
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def _error(request, status: int, title: str, message: str):
+    if _wants_json(request):
+        return JsonResponse({"status": status, "code": "error", "detail": message}, status=status)
+    return render(request, "error.html", {"status": status, "title": title, "message": message}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, _("Bad request"), _("The request could not be understood."))
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403, _("Not allowed"), _("Your role does not allow this action."))
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, _("Not found"), _("The page does not exist or is outside your jurisdiction."))
+
+
+def server_error(request):
+    return _error(request, 500, _("Something went wrong"), _("An internal error occurred; it has been logged."))

@@ -1,0 +1,1 @@
+"""Models of the hazards app (filled by its own issue)."""

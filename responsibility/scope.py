@@ -1,0 +1,22 @@
+"""How a user becomes a :class:`core.access.Scope`: the jurisdictions of the posts their
+official holds today, plus explicit scope assignments (county systems, auditors, …)."""
+
+from __future__ import annotations
+
+from core.access import Scope
+
+
+def resolve_scope(user) -> Scope:
+    from responsibility.models import Post, ScopeAssignment
+
+    # One query for both sources.
+    post_roots = Post.objects.current().filter(official__user=user).values_list(
+        "organization__jurisdiction__path", "organization__jurisdiction_id"
+    )
+    assigned_roots = ScopeAssignment.objects.filter(user=user, jurisdiction__is_active=True).values_list(
+        "jurisdiction__path", "jurisdiction_id"
+    )
+    rows = list(post_roots.union(assigned_roots))
+    paths = Scope.normalise([path for path, _ in rows])
+    root_ids = tuple(sorted({pk for path, pk in rows if path in paths}))
+    return Scope(paths=paths, root_ids=root_ids)
