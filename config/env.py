@@ -66,6 +66,13 @@ def env_db(name: str, default: str) -> dict[str, Any]:
         raise ImproperlyConfigured(
             f"Environment variable {name} must be a URL such as postgres://user@host:5432/name, got {raw!r}"
         )
+    scheme = raw.split("://", 1)[0]
+    if scheme not in environ.Env.DB_SCHEMES:
+        # django-environ would take an unknown scheme as the engine's module name, and start-up
+        # would fail later deep inside Django. Only the scheme is quoted: the URL may hold a password.
+        raise ImproperlyConfigured(
+            f"Environment variable {name} names an unsupported database {scheme!r}; use postgres://, or sqlite:// for development"
+        )
     try:
         config = environ.Env.db_url_config(raw)
     except Exception as exc:

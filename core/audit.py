@@ -34,6 +34,22 @@ def acting_as(user):
         yield
 
 
+def attribute_request_to(user) -> None:
+    """Name ``user`` as the actor of the current request's changes.
+
+    ``AuditlogMiddleware`` reads ``request.user`` before the view runs; an API token is only
+    authenticated later, by DRF, so without this token writes would be logged without actor.
+    """
+    from auditlog.context import auditlog_value
+
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return
+    if context.get("actor") is None:
+        context["actor"] = user
+
+
 def object_history(obj) -> QuerySet[LogEntry]:
     content_type = ContentType.objects.get_for_model(type(obj))
     return (

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from responsibility.choices import CODE_LENGTH, PARENT_LEVELS, PATH_LENGTH, JurisdictionLevel
 
-DIGITS = re.compile(r"^\d+$")
+DIGITS = re.compile(r"^[0-9]+\Z")  # ASCII only: \d would accept full-width ３５０５８２
 
 
 def normalise_code(code: str, level: str) -> str:

@@ -44,7 +44,13 @@ class PostForm(ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Post
         fields = ["organization", "role", "title", "start_date", "end_date"]
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}), "end_date": forms.DateInput(attrs={"type": "date"})}
+        # <input type="date"> only accepts ISO dates; without ``format`` the zh-hans input
+        # format (2024/01/31) is rendered, the browser shows an empty field and saving the
+        # form would clear the end date.
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

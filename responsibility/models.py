@@ -61,6 +61,11 @@ class Jurisdiction(TimestampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.code and self.level:
+            self.path = division_path(self.code, self.level)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("responsibility:jurisdiction_detail", args=[self.pk])
 
@@ -70,11 +75,6 @@ class Jurisdiction(TimestampedModel):
         if errors:
             raise ValidationError({"code": errors})
         self.path = division_path(self.code, self.level)
-
-    def save(self, *args, **kwargs):
-        if self.code and self.level:
-            self.path = division_path(self.code, self.level)
-        super().save(*args, **kwargs)
 
     def ancestors(self) -> JurisdictionQuerySet:
         """Ancestors from the root down, found by path prefixes (one query)."""

@@ -10,10 +10,11 @@ def resolve_scope(user) -> Scope:
     from responsibility.models import Post, ScopeAssignment
 
     # One query for both sources.
-    post_roots = Post.objects.current().filter(official__user=user).values_list(
+    # order_by(): Post's default ordering is not allowed inside a UNION on SQLite.
+    post_roots = Post.objects.current().filter(official__user=user).order_by().values_list(
         "organization__jurisdiction__path", "organization__jurisdiction_id"
     )
-    assigned_roots = ScopeAssignment.objects.filter(user=user, jurisdiction__is_active=True).values_list(
+    assigned_roots = ScopeAssignment.objects.filter(user=user, jurisdiction__is_active=True).order_by().values_list(
         "jurisdiction__path", "jurisdiction_id"
     )
     rows = list(post_roots.union(assigned_roots))

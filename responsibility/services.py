@@ -74,6 +74,9 @@ def official_create(*, actor, name: str, registered_in: Jurisdiction, **fields) 
 def official_update(*, instance: Official, actor, **fields) -> Official:
     require_permission(actor, "responsibility.change_official")
     official = Official.objects.select_for_update().get(pk=instance.pk)
+    # Before and after, like the other updates: otherwise moving ``registered_in`` into the
+    # actor's scope would take over another jurisdiction's record.
+    require_in_scope(actor, official.registered_in, "registered_in")
     _apply(official, fields)
     require_in_scope(actor, official.registered_in, "registered_in")
     official.full_clean()

@@ -50,7 +50,8 @@ class JurisdictionListView(FilteredListView):
     ]
 
     def get_base_queryset(self):
-        return Jurisdiction.objects.select_related("parent").annotate(child_count=Count("children"))
+        # Explicit order: Meta.ordering is not applied to GROUP BY queries, and pages need one.
+        return Jurisdiction.objects.select_related("parent").annotate(child_count=Count("children")).order_by("path")
 
 
 class JurisdictionDetailView(ScopedDetailView):

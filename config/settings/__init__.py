@@ -7,6 +7,7 @@ what the quick start uses; production sets ``DATABASE_URL`` (PostgreSQL) and ``R
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -14,6 +15,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env, env_bool, env_db, env_int, env_list, env_str, env_url
+
+# ``config.settings.test`` cannot set its defaults itself: this package body runs before the
+# test module's, and the SECRET_KEY check below would stop it first.
+if os.environ.get("DJANGO_SETTINGS_MODULE") == "config.settings.test":
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from core.audit import attribute_request_to
 from core.models import ApiToken, hash_token_key
 
 # Writing last_used_at on every request would turn every read into a write; once a minute is
@@ -37,6 +38,7 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        attribute_request_to(token.user)
         return token.user, token
 
     def authenticate_header(self, request):

@@ -17,6 +17,11 @@ class ScopedModelPermissions(permissions.BasePermission):
         action = METHOD_ACTIONS.get(request.method)
         if action is None or getattr(view, "skip_model_permission", False):
             return True
+        if action != "add" and self._targets_one_object(view):
+            # Decided by has_object_permission after the (restricted) lookup, so an object
+            # outside the scope is a 404 for every role, as in the HTML views, and a visible
+            # one the role may not change is a 403.
+            return True
         model = self._model(view)
         if model is None:
             return True
@@ -30,6 +35,11 @@ class ScopedModelPermissions(permissions.BasePermission):
         if action is None or action == "add":
             return True
         return type(obj)._default_manager.restrict(request.user, action).filter(pk=obj.pk).exists()
+
+    @staticmethod
+    def _targets_one_object(view) -> bool:
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", None)
+        return bool(lookup) and lookup in (getattr(view, "kwargs", None) or {})
 
     @staticmethod
     def _model(view):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from config.celery import app
+from config.celery import app, ensure_broker_folders
 
 
 class Command(BaseCommand):
@@ -22,6 +22,7 @@ class Command(BaseCommand):
             return
         if task not in app.tasks:
             raise CommandError(f"Unknown task {task!r}; use --list to see them.")
+        ensure_broker_folders()  # the filesystem result backend refuses a missing folder
         result = app.tasks[task].apply()
         if result.failed():
             raise CommandError(f"{task} failed: {result.result!r}")
