@@ -1,0 +1,101 @@
+"""Roles are groups whose permissions are synced from the apps' declarations."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+
+from responsibility import roles
+from responsibility.roles import Role, declared_permissions, role_label, sync_role_groups
+
+pytestmark = pytest.mark.django_db
+
+
+def _perms(group_name: str) -> set[str]:
+    group = Group.objects.get(name=group_name)
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+
+
+def test_every_role_has_a_group_after_migrate():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(Role.values)
+
+
+def test_groups_hold_exactly_the_declared_permissions():
+    declared = declared_permissions()
+    for role in Role.values:
+        assert _perms(role) == declared[role], role
+
+
+def test_safety_office_manages_the_backbone_and_imports():
+    perms = _perms(Role.SAFETY_OFFICE)
+    for model in ("jurisdiction", "organization", "official", "post"):
+        assert {f"responsibility.{a}_{model}" for a in ("view", "add", "change", "delete")} <= perms
+    assert "responsibility.add_divisionimport" in perms
+    assert "auditlog.view_logentry" in perms
+
+
+@pytest.mark.parametrize("role", [Role.LEADER, Role.INSPECTOR, Role.DEPARTMENT, Role.COUNTY_SYSTEM, Role.AUDITOR, Role.ENTERPRISE])
+def test_other_roles_are_read_only(role):
+    perms = _perms(role)
+    assert perms
+    assert all(p.split(".")[1].startswith("view_") for p in perms), perms
+
+
+def test_enterprise_sees_no_people():
+    assert _perms(Role.ENTERPRISE) == {"responsibility.view_jurisdiction", "responsibility.view_organization"}
+
+
+def test_only_the_safety_office_and_auditor_read_the_audit_trail():
+    readers = {role for role in Role.values if "auditlog.view_logentry" in _perms(role)}
+    assert readers == {Role.SAFETY_OFFICE, Role.AUDITOR}
+
+
+def test_sync_removes_permissions_added_by_hand_and_restores_missing_ones():
+    group = Group.objects.get(name=Role.LEADER)
+    group.permissions.add(Permission.objects.get(codename="delete_organization"))
+    group.permissions.remove(Permission.objects.get(codename="view_official"))
+    sync_role_groups()
+    assert _perms(Role.LEADER) == declared_permissions()[Role.LEADER]
+
+
+def test_sync_recreates_a_deleted_group():
+    Group.objects.filter(name=Role.AUDITOR).delete()
+    counts = sync_role_groups()
+    assert _perms(Role.AUDITOR) == declared_permissions()[Role.AUDITOR]
+    assert counts[Role.AUDITOR] == len(declared_permissions()[Role.AUDITOR])
+
+
+def test_strict_sync_refuses_unknown_permissions(monkeypatch):
+    monkeypatch.setitem(roles.PERMISSIONS, Role.LEADER, [*roles.PERMISSIONS[Role.LEADER], "responsibility.fly_organization"])
+    with pytest.raises(LookupError, match="responsibility.fly_organization"):
+        sync_role_groups(strict=True)
+    # the lenient mode (used after each app's migrations) skips it
+    sync_role_groups(strict=False)
+    assert "responsibility.fly_organization" not in _perms(Role.LEADER)
+
+
+def test_sync_roles_command_lists_every_role():
+    out = StringIO()
+    call_command("sync_roles", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == len(Role.values)
+    count = len(declared_permissions()[Role.SAFETY_OFFICE])
+    assert f"safety_office ({role_label('safety_office')}): {count} permissions" in lines
+
+
+def test_role_label():
+    assert role_label("auditor") == str(Role.AUDITOR.label)
+    assert role_label("custom-group") == "custom-group"
+
+
+def test_user_gets_permissions_through_the_role_group():
+    from tests.factories import UserFactory
+
+    user = UserFactory(roles=[Role.SAFETY_OFFICE])
+    assert user.has_perm("responsibility.change_organization")
+    other = UserFactory(roles=[Role.AUDITOR])
+    assert other.has_perm("responsibility.view_organization")
+    assert not other.has_perm("responsibility.change_organization")
