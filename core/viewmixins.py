@@ -105,6 +105,13 @@ class FilteredListView(ScopedQuerysetMixin, ListView):
             return self.export_xlsx()
         return super().get(request, *args, **kwargs)
 
+    def paginate_queryset(self, queryset, page_size):
+        # A page number past the end (after narrowing a filter, say) shows the last page
+        # instead of a 404.
+        paginator = self.get_paginator(queryset, page_size, orphans=self.get_paginate_orphans())
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def export_xlsx(self):
         from django.utils import timezone
 

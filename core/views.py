@@ -51,4 +51,13 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return _error(request, 500, _("Something went wrong"), _("An internal error occurred; it has been logged."))
+    # Rendered without the request: context processors may need the database, which may be
+    # the very thing that failed.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    title, message = _("Something went wrong"), _("An internal error occurred; it has been logged.")
+    if _wants_json(request):
+        return JsonResponse({"status": 500, "code": "server_error", "detail": message}, status=500)
+    html = loader.get_template("error.html").render({"status": 500, "title": title, "message": message})
+    return HttpResponseServerError(html)

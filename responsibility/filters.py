@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,13 @@ class _ScopedJurisdictionFilter(django_filters.ModelChoiceFilter):
         return queryset.restrict(request.user, "view")
 
 
+def _active_filter():
+    return django_filters.BooleanFilter(
+        label=_("Status"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Active")), ("false", _("Inactive"))]),
+    )
+
+
 def _subtree(lookup):
     def method(queryset, name, value):
         if not value:
@@ -35,6 +43,7 @@ class JurisdictionFilterSet(django_filters.FilterSet):
     parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent (id)"))
     code_prefix = django_filters.CharFilter(field_name="code", lookup_expr="startswith", label=_("Code starts with"))
     within = _ScopedJurisdictionFilter(method=_subtree("path"), label=_("Within"))
+    is_active = _active_filter()
 
     class Meta:
         model = Jurisdiction
@@ -49,6 +58,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
     jurisdiction = _ScopedJurisdictionFilter(method=_subtree("jurisdiction__path"), label=_("Jurisdiction"))
     kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices, label=_("Kind"))
     function = django_filters.ChoiceFilter(choices=OrganizationFunction.choices[1:], label=_("Function"))
+    is_active = _active_filter()
 
     class Meta:
         model = Organization

@@ -27,6 +27,10 @@ class OrganizationForm(ScopedFormMixin, forms.ModelForm):
         self.fields["lead_department"].queryset = self.fields["lead_department"].queryset.exclude(
             kind__in=[OrganizationKind.TASK_GROUP, OrganizationKind.SAFETY_COMMITTEE]
         )
+        for name in ("parent", "lead_department"):
+            field = self.fields[name]
+            field.queryset = field.queryset.select_related("jurisdiction").order_by("jurisdiction__path", "sort_order", "name")
+            field.label_from_instance = lambda o: f"{o.jurisdiction.name} · {o.name}"
 
 
 class OfficialForm(ScopedFormMixin, forms.ModelForm):

@@ -93,7 +93,10 @@ class DivisionImportView(ModelPermissionRequiredMixin, View):
     template_name = "responsibility/division_import.html"
 
     def _render(self, request, form, errors=None, status=200):
-        recent = DivisionImport.objects.select_related("imported_by")[:10]
+        recent = DivisionImport.objects.select_related("imported_by")
+        if not request.user.is_superuser:
+            recent = recent.filter(imported_by=request.user)  # imports carry no jurisdiction of their own
+        recent = recent[:10]
         return render(request, self.template_name, {"form": form, "errors": errors or [], "recent": recent}, status=status)
 
     def get(self, request):

@@ -84,11 +84,6 @@ def test_api_docs_page_uses_only_local_static_files(api_client):
     assert "/static/drf_spectacular_sidecar/" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KNOWN BUG: drf-spectacular's stock redoc.html links Google Fonts (fonts.googleapis.com); "
-    "intranet deployments have no internet. Needs a local redoc template passed to SpectacularRedocView.",
-)
 def test_redoc_page_uses_only_local_static_files(api_client):
     response = api_client.get("/api/v1/redoc/")
     assert response.status_code == 200
