@@ -18,6 +18,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("core.urls")),
     path("responsibility/", include("responsibility.urls")),
+    path("public/", include("responsibility.urls_public")),
     path("api/v1/", include((api_v1, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -15,6 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import AccountType
 
 
+class TimestampedModel(models.Model):
+    """Creation and last-change times; ``updated_at`` is indexed for incremental sync."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
 class User(AbstractUser):
     """A login. People are linked to an official record in ``responsibility``; county systems
     and enterprises have accounts of their own kind."""

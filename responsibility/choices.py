@@ -51,12 +51,21 @@ class OrganizationKind(models.TextChoices):
     SAFETY_COMMITTEE = "safety_committee", _("Safety committee")
     SAFETY_OFFICE = "safety_office", _("Safety committee office")
     TASK_GROUP = "task_group", _("Special task group")
+    VILLAGE_COMMITTEE = "village_committee", _("Village or residents' committee")
 
 
 DEPARTMENT_KINDS = (
     OrganizationKind.PARTY_DEPARTMENT,
     OrganizationKind.SUPERVISORY_DEPARTMENT,
     OrganizationKind.OTHER_DEPARTMENT,
+)
+
+#: Organizations that keep a published power-and-responsibility list (Quanzhou: the Party
+#: committee, the government and every department).
+LIST_KEEPING_KINDS = (
+    OrganizationKind.PARTY_COMMITTEE,
+    OrganizationKind.GOVERNMENT,
+    *DEPARTMENT_KINDS,
 )
 
 
@@ -125,3 +134,139 @@ class Gender(models.TextChoices):
     UNKNOWN = "", _("Not recorded")
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
+
+
+#: Roles that apply the Regulation's duties "by reference" (参照执行) and the role whose
+#: statutory duties they take over. Township and development-zone leaders hold the same roles
+#: as county leaders and take those roles' duties; department leaders take the duties of
+#: government leaders for their own department's field.
+DUTY_REFERENCE_ROLES = {
+    PostRole.DEPARTMENT_HEAD: PostRole.GOVERNMENT_LEADER,
+    PostRole.DEPARTMENT_LEADER: PostRole.GOVERNMENT_LEADER,
+}
+
+
+class WorkItemStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class CheckFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    HALF_YEARLY = "half_yearly", _("Half-yearly")
+    YEARLY = "yearly", _("Yearly")
+
+
+class CheckResult(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    BEHIND = "behind", _("Behind schedule")
+    DONE = "done", _("Completed")
+
+
+class PowerListStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    RETURNED = "returned", _("Returned for revision")
+    APPROVED = "approved", _("Approved by both reviewers")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class ReviewOffice(models.TextChoices):
+    STAFFING = "staffing", _("Staffing office")
+    SAFETY = "safety", _("Safety committee office")
+
+
+class ReviewDecision(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    RETURN = "return", _("Return for revision")
+
+
+class PowerItemKind(models.TextChoices):
+    POWER = "power", _("Power")
+    RESPONSIBILITY = "responsibility", _("Responsibility")
+
+
+class PowerCategory(models.TextChoices):
+    NONE = "", _("—")
+    LICENSING = "licensing", _("Administrative licensing")
+    PENALTY = "penalty", _("Administrative penalty")
+    COERCION = "coercion", _("Administrative coercion")
+    INSPECTION = "inspection", _("Administrative inspection")
+    CONFIRMATION = "confirmation", _("Administrative confirmation")
+    OTHER = "other", _("Other power")
+
+
+class MeetingKind(models.TextChoices):
+    STANDING_COMMITTEE = "standing_committee", _("Party standing committee session hearing safety work")
+    GOVERNMENT_SAFETY = "government_safety", _("Government safety meeting")
+    SAFETY_COMMITTEE_PLENARY = "safety_committee_plenary", _("Safety committee plenary")
+    SAFETY_OFFICE = "safety_office", _("Safety office meeting")
+    OTHER = "other", _("Other meeting")
+
+
+class ObligationSubject(models.TextChoices):
+    ROLE = "role", _("Officials holding a role")
+    ORGANIZATION_KIND = "organization_kind", _("Organizations of a kind")
+
+
+class ObligationActivity(models.TextChoices):
+    MEETING = "meeting", _("Meetings")
+    INSPECTION = "inspection", _("Safety inspections")
+
+
+class Period(models.TextChoices):
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    HALF_YEAR = "half_year", _("Half-year")
+    YEAR = "year", _("Year")
+
+
+class SupervisionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EnterpriseScale(models.TextChoices):
+    LARGE = "large", _("Large")
+    MEDIUM = "medium", _("Medium")
+    SMALL = "small", _("Small")
+    MICRO = "micro", _("Micro")
+
+
+class RiskClass(models.TextChoices):
+    """Enterprise safety risk class, in the four colours of risk grading."""
+
+    MAJOR = "red", _("Major risk (red)")
+    LARGER = "orange", _("Larger risk (orange)")
+    GENERAL = "yellow", _("General risk (yellow)")
+    LOW = "blue", _("Low risk (blue)")
+
+
+HIGH_RISK_CLASSES = (RiskClass.MAJOR, RiskClass.LARGER)
+
+
+class EnterpriseStatus(models.TextChoices):
+    OPERATING = "operating", _("Operating")
+    SUSPENDED = "suspended", _("Suspended")
+    CLOSED = "closed", _("Closed")
+
+
+class GridLevel(models.TextChoices):
+    CITY = "city", _("City grid")
+    COUNTY = "county", _("County grid")
+    TOWNSHIP = "township", _("Township grid")
+    VILLAGE = "village", _("Village grid")
+
+
+class CommitteePosition(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice-chair")
+    MEMBER = "member", _("Member")
+    OFFICE_DIRECTOR = "office_director", _("Office director")
+    GROUP_LEADER = "group_leader", _("Group leader")
+    GROUP_DEPUTY = "group_deputy", _("Deputy group leader")
+    GROUP_MEMBER = "group_member", _("Group member")

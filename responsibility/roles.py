@@ -23,6 +23,7 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise")
     COUNTY_SYSTEM = "county_system", _("County system")
     AUDITOR = "auditor", _("Read-only auditor")
+    STAFFING_REVIEWER = "staffing_reviewer", _("Staffing office reviewer")
 
 
 def view(*models_: str) -> list[str]:
@@ -40,21 +41,67 @@ def _perm(model: str, action: str) -> str:
 
 # What every role may do with this app's models.
 _BACKBONE = ("responsibility.Jurisdiction", "responsibility.Organization", "responsibility.Official", "responsibility.Post")
+_SYSTEM = (
+    "responsibility.DutyTemplate", "responsibility.ResponsibilityItem", "responsibility.WorkList",
+    "responsibility.WorkItem", "responsibility.WorkItemCheck", "responsibility.PowerListVersion",
+    "responsibility.PowerListItem", "responsibility.PowerListReview", "responsibility.PublicationDeadline",
+    "responsibility.Meeting", "responsibility.Obligation", "responsibility.SupervisionMatter",
+    "responsibility.SupervisionProgress", "responsibility.SupervisionNotice", "responsibility.Sector",
+    "responsibility.Enterprise", "responsibility.EnterpriseSupervision", "responsibility.SectorResponsibility",
+    "responsibility.Grid", "responsibility.GridSupervisor", "responsibility.CommitteeMembership",
+)
+_LISTS = ("responsibility.PowerListVersion", "responsibility.PowerListItem", "responsibility.PowerListReview")
+_ENTERPRISES = ("responsibility.Enterprise", "responsibility.EnterpriseSupervision", "responsibility.Sector")
 
 PERMISSIONS: dict[str, list[str]] = {
     Role.SAFETY_OFFICE: [
         *manage(*_BACKBONE),
+        *manage(*_SYSTEM),
         *manage("responsibility.ScopeAssignment"),
         *view("responsibility.DivisionImport"),
         "responsibility.add_divisionimport",
+        "responsibility.review_safety_powerlistversion",
+        "responsibility.publish_powerlistversion",
         "auditlog.view_logentry",
     ],
-    Role.LEADER: view(*_BACKBONE),
-    Role.INSPECTOR: view(*_BACKBONE),
-    Role.DEPARTMENT: view(*_BACKBONE),
-    Role.ENTERPRISE: view("responsibility.Jurisdiction", "responsibility.Organization"),
-    Role.COUNTY_SYSTEM: view(*_BACKBONE),
-    Role.AUDITOR: [*view(*_BACKBONE), *view("responsibility.DivisionImport"), "auditlog.view_logentry"],
+    Role.LEADER: [
+        *view(*_BACKBONE),
+        *view(*_SYSTEM),
+        "responsibility.change_workitem",
+        "responsibility.add_workitemcheck",
+        "responsibility.add_supervisionprogress",
+    ],
+    Role.INSPECTOR: [*view(*_BACKBONE), *view(*_ENTERPRISES, "responsibility.Grid", "responsibility.GridSupervisor")],
+    Role.DEPARTMENT: [
+        *view(*_BACKBONE),
+        *view(*_SYSTEM),
+        # a department drafts and submits its own list (the service checks the post)
+        "responsibility.add_powerlistversion",
+        "responsibility.change_powerlistversion",
+        *manage("responsibility.PowerListItem"),
+        "responsibility.change_enterprise",
+        "responsibility.add_supervisionprogress",
+        "responsibility.change_workitem",
+    ],
+    # Enterprises see their own record through a per-object grant, not by jurisdiction.
+    Role.ENTERPRISE: [*view("responsibility.Jurisdiction", "responsibility.Organization", "responsibility.Sector")],
+    Role.COUNTY_SYSTEM: [
+        *view(*_BACKBONE),
+        *view(*_SYSTEM),
+        "responsibility.add_enterprise",
+        "responsibility.change_enterprise",
+    ],
+    Role.AUDITOR: [
+        *view(*_BACKBONE),
+        *view(*_SYSTEM),
+        *view("responsibility.DivisionImport"),
+        "auditlog.view_logentry",
+    ],
+    Role.STAFFING_REVIEWER: [
+        *view(*_BACKBONE),
+        *view(*_LISTS, "responsibility.PublicationDeadline"),
+        "responsibility.review_staffing_powerlistversion",
+    ],
 }
 
 

@@ -101,6 +101,7 @@ PEOPLE_ROLES = {
     Role.LEADER: ("government", PostRole.SAFETY_DEPUTY),
     Role.INSPECTOR: ("emergency", PostRole.INSPECTOR),
     Role.DEPARTMENT: ("emergency", PostRole.DEPARTMENT_HEAD),
+    Role.STAFFING_REVIEWER: ("staffing", PostRole.DEPARTMENT_LEADER),
 }
 ACCOUNT_ROLES = (Role.ENTERPRISE, Role.COUNTY_SYSTEM, Role.AUDITOR)
 
@@ -144,6 +145,12 @@ def _county(city, code: str, name: str, township: tuple[str, str], village: tupl
             function=OrganizationFunction.EMERGENCY,
         ),
         "township": OrganizationFactory(jurisdiction=town, name=f"{township[1]}人民政府", kind=OrganizationKind.GOVERNMENT),
+        "staffing": OrganizationFactory(
+            jurisdiction=county,
+            name=f"中共{name}委机构编制委员会办公室",
+            kind=OrganizationKind.PARTY_DEPARTMENT,
+            function=OrganizationFunction.STAFFING,
+        ),
     }
     official = OfficialFactory(name=official_name, registered_in=county)
     PostFactory(official=official, organization=orgs["emergency"], role=PostRole.DEPARTMENT_LEADER, title="副局长")

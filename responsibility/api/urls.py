@@ -1,12 +1,20 @@
 from rest_framework.routers import DefaultRouter
 
-from responsibility.api import views
+from responsibility.api.views import (
+    backbone,
+    committee,
+    coverage,
+    duties,
+    enterprises,
+    grids,
+    meetings,
+    power_lists,
+    supervision,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-router.register("jurisdictions", views.JurisdictionViewSet)
-router.register("organizations", views.OrganizationViewSet)
-router.register("officials", views.OfficialViewSet)
-router.register("posts", views.PostViewSet)
+for module in (backbone, duties, power_lists, meetings, supervision, enterprises, grids, coverage, committee):
+    module.register(router)
 
 urlpatterns = router.urls

@@ -33,6 +33,13 @@ DEMO_STEPS: list[DemoStep] = [
     DemoStep("organizations", "responsibility.demo.builder.build_organizations", 200),
     DemoStep("officials", "responsibility.demo.builder.build_officials", 300),
     DemoStep("accounts", "responsibility.demo.builder.build_accounts", 400),
+    DemoStep("committees", "responsibility.demo.committee.build", 410),
+    DemoStep("duties", "responsibility.demo.duties.build", 420),
+    DemoStep("power_lists", "responsibility.demo.power_lists.build", 430),
+    DemoStep("meetings", "responsibility.demo.meetings.build", 440),
+    DemoStep("supervision", "responsibility.demo.supervision.build", 450),
+    DemoStep("enterprises", "responsibility.demo.enterprises.build", 460),
+    DemoStep("grids", "responsibility.demo.grids.build", 470),
 ]
 
 

@@ -132,7 +132,7 @@ def test_future_post_gives_no_scope_yet(world, today):
 
 @pytest.mark.django_db
 def test_superuser_sees_every_organization(world):
-    assert Organization.objects.restrict(UserFactory(is_superuser=True)).count() == Organization.objects.count() == 10
+    assert Organization.objects.restrict(UserFactory(is_superuser=True)).count() == Organization.objects.count() == 12
 
 
 @pytest.mark.django_db
@@ -165,7 +165,7 @@ def test_user_with_scope_but_no_role_sees_nothing(world):
 @pytest.mark.django_db
 def test_role_without_the_model_permission_sees_nothing_of_that_model(world):
     enterprise = world.user(Role.ENTERPRISE)
-    assert Organization.objects.restrict(enterprise).count() == 5  # county A's organizations
+    assert Organization.objects.restrict(enterprise).count() == 6  # county A's organizations
     assert not Official.objects.restrict(enterprise).exists()
     assert not Post.objects.restrict(enterprise).exists()
 

@@ -175,7 +175,7 @@ def test_service_permission_denied_becomes_403(api_client, world, monkeypatch):
     def refuse(**kwargs):
         raise PermissionDenied("no")
 
-    monkeypatch.setattr("responsibility.api.views.OrganizationViewSet.update_service", staticmethod(refuse))
+    monkeypatch.setattr("responsibility.api.views.backbone.OrganizationViewSet.update_service", staticmethod(refuse))
     api_client.force_login(world.user(Role.SAFETY_OFFICE))
     response = api_client.patch(f"/api/v1/organizations/{world.a.orgs['office'].pk}/", {"name": "y"}, format="json")
     _assert_error_body(response, 403, "permission_denied")
@@ -187,7 +187,7 @@ def test_integrity_error_becomes_409_conflict(api_client, world, monkeypatch):
     def clash(**kwargs):
         raise IntegrityError("duplicate key")
 
-    monkeypatch.setattr("responsibility.api.views.OrganizationViewSet.update_service", staticmethod(clash))
+    monkeypatch.setattr("responsibility.api.views.backbone.OrganizationViewSet.update_service", staticmethod(clash))
     api_client.force_login(world.user(Role.SAFETY_OFFICE))
     response = api_client.patch(f"/api/v1/organizations/{world.a.orgs['office'].pk}/", {"name": "y"}, format="json")
     body = _assert_error_body(response, 409, "conflict")
@@ -198,7 +198,7 @@ def test_unexpected_error_is_500_without_traceback(api_client, world, monkeypatc
     def boom(**kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("responsibility.api.views.OrganizationViewSet.update_service", staticmethod(boom))
+    monkeypatch.setattr("responsibility.api.views.backbone.OrganizationViewSet.update_service", staticmethod(boom))
     api_client.force_login(world.user(Role.SAFETY_OFFICE))
     response = api_client.patch(f"/api/v1/organizations/{world.a.orgs['office'].pk}/", {"name": "y"}, format="json")
     body = _assert_error_body(response, 500, "server_error")
@@ -217,7 +217,7 @@ def test_services_are_the_only_write_path(api_client, world, monkeypatch):
         calls.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr("responsibility.api.views.OrganizationViewSet.update_service", staticmethod(spy))
+    monkeypatch.setattr("responsibility.api.views.backbone.OrganizationViewSet.update_service", staticmethod(spy))
     api_client.force_login(world.user(Role.SAFETY_OFFICE))
     response = api_client.patch(f"/api/v1/organizations/{world.a.orgs['office'].pk}/", {"short_name": "安委办"}, format="json")
     assert response.status_code == 200

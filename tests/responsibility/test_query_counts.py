@@ -91,7 +91,7 @@ def test_rows_really_are_listed(api_client, world):
     """The pins above are only meaningful if the rows added are in the lists."""
     add_rows(world, 30)
     api_client.force_login(world.user(Role.SAFETY_OFFICE))
-    assert api_client.get("/api/v1/organizations/").json()["count"] == 5 + 30
+    assert api_client.get("/api/v1/organizations/").json()["count"] == 6 + 30
     assert api_client.get("/api/v1/officials/").json()["count"] >= 30
     assert api_client.get("/api/v1/posts/").json()["count"] >= 30
     assert api_client.get("/api/v1/jurisdictions/").json()["count"] == 3 + 30

@@ -37,15 +37,29 @@ def test_safety_office_manages_the_backbone_and_imports():
     assert "auditlog.view_logentry" in perms
 
 
-@pytest.mark.parametrize("role", [Role.LEADER, Role.INSPECTOR, Role.DEPARTMENT, Role.COUNTY_SYSTEM, Role.AUDITOR, Role.ENTERPRISE])
-def test_other_roles_are_read_only(role):
+BACKBONE_AND_ACCESS = ("jurisdiction", "organization", "official", "post", "scopeassignment", "divisionimport")
+
+
+@pytest.mark.parametrize("role", [r for r in Role.values if r != Role.SAFETY_OFFICE])
+def test_only_the_safety_office_changes_the_backbone_and_scopes(role):
     perms = _perms(role)
     assert perms
+    backbone = [p for p in perms if p.split(".")[1].split("_", 1)[1] in BACKBONE_AND_ACCESS]
+    assert all(p.split(".")[1].startswith("view_") for p in backbone), backbone
+
+
+@pytest.mark.parametrize("role", [Role.INSPECTOR, Role.AUDITOR, Role.ENTERPRISE])
+def test_read_only_roles_hold_only_view_permissions(role):
+    perms = _perms(role)
     assert all(p.split(".")[1].startswith("view_") for p in perms), perms
 
 
-def test_enterprise_sees_no_people():
-    assert _perms(Role.ENTERPRISE) == {"responsibility.view_jurisdiction", "responsibility.view_organization"}
+def test_enterprise_sees_no_people_and_no_enterprise_by_role():
+    assert _perms(Role.ENTERPRISE) == {
+        "responsibility.view_jurisdiction",
+        "responsibility.view_organization",
+        "responsibility.view_sector",
+    }
 
 
 def test_only_the_safety_office_and_auditor_read_the_audit_trail():

@@ -4,7 +4,7 @@ from rest_framework import mixins, viewsets
 
 from core.api.viewsets import ScopedCreateReadUpdateViewSet, ScopedViewSetMixin
 from responsibility import services
-from responsibility.api.serializers import (
+from responsibility.api.serializers.backbone import (
     JurisdictionSerializer,
     OfficialSerializer,
     OrganizationSerializer,
@@ -76,3 +76,10 @@ class PostViewSet(ScopedCreateReadUpdateViewSet):
     ordering = ["-start_date", "id"]
     create_service = staticmethod(services.post_create)
     update_service = staticmethod(services.post_update)
+
+
+def register(router) -> None:
+    router.register("jurisdictions", JurisdictionViewSet)
+    router.register("organizations", OrganizationViewSet)
+    router.register("officials", OfficialViewSet)
+    router.register("posts", PostViewSet)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -302,3 +302,21 @@ class PostUpdateView(ObjectActionRequiredMixin, UserFormKwargsMixin, ServiceForm
 
     def get_success_url(self):
         return reverse("responsibility:official_detail", args=[self.object.official_id])
+
+
+urlpatterns = [
+    path("jurisdictions/", JurisdictionListView.as_view(), name="jurisdiction_list"),
+    path("jurisdictions/import/", DivisionImportView.as_view(), name="division_import"),
+    path("jurisdictions/<int:pk>/", JurisdictionDetailView.as_view(), name="jurisdiction_detail"),
+    path("jurisdictions/<int:pk>/edit/", JurisdictionUpdateView.as_view(), name="jurisdiction_update"),
+    path("organizations/", OrganizationListView.as_view(), name="organization_list"),
+    path("organizations/new/", OrganizationCreateView.as_view(), name="organization_create"),
+    path("organizations/<int:pk>/", OrganizationDetailView.as_view(), name="organization_detail"),
+    path("organizations/<int:pk>/edit/", OrganizationUpdateView.as_view(), name="organization_update"),
+    path("officials/", OfficialListView.as_view(), name="official_list"),
+    path("officials/new/", OfficialCreateView.as_view(), name="official_create"),
+    path("officials/<int:pk>/", OfficialDetailView.as_view(), name="official_detail"),
+    path("officials/<int:pk>/edit/", OfficialUpdateView.as_view(), name="official_update"),
+    path("officials/<int:official_pk>/posts/new/", PostCreateView.as_view(), name="post_create"),
+    path("posts/<int:pk>/edit/", PostUpdateView.as_view(), name="post_update"),
+]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit
+from core.models import TimestampedModel
 from responsibility.choices import (
     Gender,
     JurisdictionLevel,
@@ -24,14 +25,6 @@ from responsibility.querysets import (
     OrganizationQuerySet,
     PostQuerySet,
 )
-
-
-class TimestampedModel(models.Model):
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
-
-    class Meta:
-        abstract = True
 
 
 @audit
@@ -199,6 +192,14 @@ class Official(TimestampedModel):
     def get_absolute_url(self) -> str:
         return reverse("responsibility:official_detail", args=[self.pk])
 
+    @property
+    def current_posts_text(self) -> str:
+        """Current posts in one line (for exports); uses ``current_post_list`` when prefetched."""
+        posts = getattr(self, "current_post_list", None)
+        if posts is None:
+            posts = Post.objects.current().filter(official=self).select_related("organization")
+        return "；".join(f"{p.organization.name} {p.title or p.get_role_display()}" for p in posts)
+
 
 @audit
 class Post(TimestampedModel):
@@ -294,12 +295,3 @@ class DivisionImport(models.Model):
     def __str__(self) -> str:
         return f"{self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
 
-
-def _current_posts_text(official: Official) -> str:
-    posts = getattr(official, "current_post_list", None)
-    if posts is None:
-        posts = Post.objects.current().filter(official=official).select_related("organization")
-    return "；".join(f"{p.organization.name} {p.title or p.get_role_display()}" for p in posts)
-
-
-Official.current_posts_text = property(_current_posts_text)

@@ -1,0 +1,1 @@
+"""API viewsets, one module per feature; each module has ``register(router)``."""

@@ -1,0 +1,5 @@
+"""API: committee."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""API: coverage."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""API: duties."""
+
+
+def register(router) -> None:
+    pass

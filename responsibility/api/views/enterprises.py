@@ -1,0 +1,5 @@
+"""API: enterprises."""
+
+
+def register(router) -> None:
+    pass

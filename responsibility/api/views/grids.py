@@ -1,0 +1,5 @@
+"""API: grids."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""API: meetings."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""API: power_lists."""
+
+
+def register(router) -> None:
+    pass

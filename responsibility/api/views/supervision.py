@@ -1,0 +1,5 @@
+"""API: supervision."""
+
+
+def register(router) -> None:
+    pass

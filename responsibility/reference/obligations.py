@@ -1,0 +1,82 @@
+"""Meeting and inspection obligations as seeded defaults (DOMAIN.md §5; seeds 000 and 003).
+The safety office edits them as data for its own jurisdiction."""
+
+QUANZHOU_2014 = "《泉州市关于进一步明确党委政府及其部门安全生产监督管理职责的规定》（泉委发〔2014〕12号）"
+XIANYANG = "咸阳市安全生产领域改革发展实施方案"
+
+OBLIGATIONS: list[dict] = [
+    {
+        "name": "党委常委会每年至少2次听取安全生产工作汇报",
+        "subject": "organization_kind",
+        "organization_kinds": ["party_committee"],
+        "levels": ["city", "county", "development_zone"],
+        "activity": "meeting",
+        "meeting_kind": "standing_committee",
+        "minimum": 2,
+        "period": "year",
+        "source": XIANYANG,
+    },
+    {
+        "name": "政府每季度至少召开1次安全生产工作会议",
+        "subject": "organization_kind",
+        "organization_kinds": ["government"],
+        "levels": ["city", "county", "development_zone", "township"],
+        "activity": "meeting",
+        "meeting_kind": "government_safety",
+        "minimum": 1,
+        "period": "quarter",
+        "source": XIANYANG,
+    },
+    {
+        "name": "市、县两级党政领导每年至少开展1次安全检查",
+        "subject": "role",
+        "roles": ["party_principal", "government_principal", "standing_member", "safety_deputy", "government_leader"],
+        "levels": ["city", "county", "development_zone"],
+        "activity": "inspection",
+        "minimum": 1,
+        "period": "year",
+        "source": QUANZHOU_2014,
+    },
+    {
+        "name": "乡镇党委主要负责人每季度至少开展1次安全检查",
+        "subject": "role",
+        "roles": ["party_principal"],
+        "levels": ["township"],
+        "activity": "inspection",
+        "minimum": 1,
+        "period": "quarter",
+        "source": QUANZHOU_2014,
+    },
+    {
+        "name": "县级部门（党组）主要负责人每季度至少开展1次安全检查",
+        "subject": "role",
+        "roles": ["department_head"],
+        "levels": ["county", "development_zone"],
+        "department_posts_only": True,
+        "activity": "inspection",
+        "minimum": 1,
+        "period": "quarter",
+        "source": QUANZHOU_2014,
+    },
+    {
+        "name": "其他领导每月至少开展1次安全检查",
+        "subject": "role",
+        "roles": ["government_principal", "safety_deputy", "government_leader", "standing_member", "department_leader"],
+        "levels": ["township"],
+        "activity": "inspection",
+        "minimum": 1,
+        "period": "month",
+        "source": QUANZHOU_2014,
+    },
+    {
+        "name": "部门其他领导每月至少开展1次安全检查",
+        "subject": "role",
+        "roles": ["department_leader"],
+        "levels": ["city", "county", "development_zone"],
+        "department_posts_only": True,
+        "activity": "inspection",
+        "minimum": 1,
+        "period": "month",
+        "source": QUANZHOU_2014,
+    },
+]

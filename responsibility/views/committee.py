@@ -1,0 +1,3 @@
+"""Views: committee."""
+
+urlpatterns: list = []

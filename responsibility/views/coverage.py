@@ -1,0 +1,3 @@
+"""Views: coverage."""
+
+urlpatterns: list = []

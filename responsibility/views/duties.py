@@ -1,0 +1,3 @@
+"""Views: duties."""
+
+urlpatterns: list = []

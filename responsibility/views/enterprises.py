@@ -1,0 +1,3 @@
+"""Views: enterprises."""
+
+urlpatterns: list = []

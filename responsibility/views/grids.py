@@ -1,0 +1,3 @@
+"""Views: grids."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Views: meetings."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Views: power_lists."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Views: supervision."""
+
+urlpatterns: list = []
