@@ -22,10 +22,14 @@ class ResponsibilityConfig(AppConfig):
         register_nav(NavItem(_("Jurisdictions"), "responsibility:jurisdiction_list", "responsibility.view_jurisdiction", 10))
         register_nav(NavItem(_("Organizations"), "responsibility:organization_list", "responsibility.view_organization", 20))
         register_nav(NavItem(_("Officials"), "responsibility:official_list", "responsibility.view_official", 30))
-        # Each feature's views module may declare ``NAV``: a list of NavItem.
+        # Each feature's views module may declare ``NAV`` (NavItems) and ``HOME_PANELS``
+        # (core.registry.HomePanel) to appear in the menu and on the home page.
+        from core.registry import register_home_panel
         from responsibility.urls import FEATURE_VIEW_MODULES
 
         for module in FEATURE_VIEW_MODULES:
             for item in getattr(module, "NAV", []):
                 register_nav(item)
+            for panel in getattr(module, "HOME_PANELS", []):
+                register_home_panel(panel)
         post_migrate.connect(_sync_roles, dispatch_uid="responsibility.sync_roles")
