@@ -233,7 +233,11 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"TokenAuth": []}],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingKindEnum": "responsibility.choices.MeetingKind",
+        "SupervisionStatusEnum": "responsibility.choices.SupervisionStatus",
+        "PowerListStatusEnum": "responsibility.choices.PowerListStatus",
+    },
 }
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 365, minimum=1)
 

@@ -17,10 +17,11 @@ class ScopedModelPermissions(permissions.BasePermission):
         action = METHOD_ACTIONS.get(request.method)
         if action is None or getattr(view, "skip_model_permission", False):
             return True
-        if action != "add" and self._targets_one_object(view):
+        if self._targets_one_object(view):
             # Decided by has_object_permission after the (restricted) lookup, so an object
             # outside the scope is a 404 for every role, as in the HTML views, and a visible
-            # one the role may not change is a 403.
+            # one the role may not change is a 403. A POST on one object is a workflow action
+            # (submit, review, …) whose service checks its own permission.
             return True
         model = self._model(view)
         if model is None:

@@ -81,11 +81,27 @@ def audit_changes(entry) -> list[tuple[str, str, str]]:
     for field, values in (changes or {}).items():
         if not isinstance(values, (list, tuple)) or len(values) != 2:
             # many-to-many changes are stored as {"type": ..., "objects": [...]}
-            rows.append((str(field), "", str(values)))
+            rows.append((str(field), "", _m2m_text(entry, str(field)) or str(values)))
             continue
         old, new = (EMPTY if v in (None, "", "None") else str(v) for v in values)
         rows.append((str(field), old, new))
     return rows
+
+
+def _m2m_text(entry, label: str) -> str:
+    """auditlog's display dict flattens a many-to-many change to its keys; read the stored
+    change instead: "+ added objects" or "− removed objects"."""
+    for name, change in (entry.changes_dict or {}).items():
+        if not (isinstance(change, dict) and change.get("type") == "m2m"):
+            continue
+        try:
+            verbose = str(entry.content_type.model_class()._meta.get_field(name).verbose_name)
+        except Exception:
+            verbose = name
+        if label in (name, verbose):
+            sign = "+" if change.get("operation") == "add" else "−"
+            return f"{sign} " + "、".join(str(o) for o in change.get("objects", []))
+    return ""
 
 
 @register.simple_tag(takes_context=True)

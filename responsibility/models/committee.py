@@ -39,3 +39,8 @@ class CommitteeMembership(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.body} · {self.post.official} ({self.get_position_display()})"
+
+    def get_additional_data(self) -> dict:
+        # Stored on every audit entry (auditlog calls this), so a committee's page can show
+        # the history of its memberships, removed ones included.
+        return {"body_id": self.body_id}

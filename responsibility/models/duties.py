@@ -73,6 +73,9 @@ class DutyTemplate(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.sequence}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("responsibility:duty_template_detail", args=[self.pk])
+
 
 class ResponsibilityItemQuerySet(ScopedQuerySet):
     def active(self):
@@ -100,6 +103,11 @@ class ResponsibilityItem(TimestampedModel):
         _("applied by reference"), default=False, help_text=_("The Regulation applies to this post by reference (参照执行).")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Set when someone edits or deactivates an item generated from a template: regenerating
+    # the list and later template changes then leave the item as it was decided.
+    is_customised = models.BooleanField(
+        _("customised"), default=False, help_text=_("Edited by hand: template changes no longer update it.")
+    )
 
     objects = ResponsibilityItemQuerySet.as_manager()
     scope_path_lookup = "post__organization__jurisdiction__path"
@@ -200,6 +208,9 @@ class WorkItem(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.work_list.year}-{self.sequence} {self.content[:30]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("responsibility:work_item_detail", args=[self.pk])
 
     @property
     def is_overdue(self) -> bool:

@@ -32,7 +32,9 @@ class Sector(models.Model):
         return self.name
 
 
-@audit(exclude_fields=["updated_at"])
+# "supervisions" is the reverse relation, which auditlog would record as a meaningless
+# "EnterpriseSupervision.None"; department changes are logged by the services instead.
+@audit(exclude_fields=["updated_at", "supervisions"])
 class Enterprise(TimestampedModel):
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
@@ -95,6 +97,30 @@ class Enterprise(TimestampedModel):
     def save(self, *args, **kwargs):
         self.credit_code = (self.credit_code or "").strip().upper()
         super().save(*args, **kwargs)
+
+    # The supervising departments, read from ``supervisions.all()`` so that lists prefetching
+    # ``supervisions__organization`` show them without a query per row.
+
+    def _supervision_list(self) -> list[EnterpriseSupervision]:
+        return sorted(self.supervisions.all(), key=lambda s: (not s.is_primary, s.organization.sort_order, s.organization.name))
+
+    @property
+    def primary_department(self):
+        return next((s.organization for s in self._supervision_list() if s.is_primary), None)
+
+    @property
+    def other_departments(self) -> list:
+        return [s.organization for s in self._supervision_list() if not s.is_primary]
+
+    @property
+    def primary_department_name(self) -> str:
+        department = self.primary_department
+        return department.name if department else ""
+
+    @property
+    def other_department_names(self) -> str:
+        """Joined with 、 as in the import file's 其他监管部门 column."""
+        return "、".join(o.name for o in self.other_departments)
 
 
 class EnterpriseSupervision(models.Model):
@@ -164,3 +190,8 @@ class SectorResponsibility(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction} · {self.sector} → {self.organization}"
+
+    def get_additional_data(self) -> dict:
+        """Stored with each audit entry (auditlog calls it), so a jurisdiction's mapping history
+        includes the rows since removed."""
+        return {"jurisdiction_id": self.jurisdiction_id, "sector_id": self.sector_id}

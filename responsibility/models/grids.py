@@ -13,7 +13,7 @@ from core.querysets import ScopedQuerySet
 from responsibility.choices import GridLevel
 
 
-@audit
+@audit(m2m_fields={"sectors"})
 class Grid(TimestampedModel):
     jurisdiction = models.ForeignKey(
         "responsibility.Jurisdiction", on_delete=models.PROTECT, related_name="grids", verbose_name=_("jurisdiction")
@@ -49,6 +49,29 @@ class Grid(TimestampedModel):
     def get_absolute_url(self) -> str:
         return reverse("responsibility:grid_detail", args=[self.pk])
 
+    # Lists prefetch ``sectors`` and ``named_list`` (selectors.grids.with_list_data); without
+    # the prefetch these cost a query for a single object.
+
+    @property
+    def sectors_text(self) -> str:
+        return "、".join(s.name for s in self.sectors.all()) or str(_("All sectors"))
+
+    @property
+    def named_supervisor(self) -> GridSupervisor | None:
+        named = getattr(self, "named_list", None)
+        if named is None:
+            from responsibility.selectors.grids import named_supervisors
+
+            named = list(named_supervisors().filter(grid=self).select_related("post__official", "post__organization"))
+        return named[0] if named else None
+
+    @property
+    def named_supervisor_text(self) -> str:
+        named = self.named_supervisor
+        if named is None:
+            return ""
+        return f"{named.post.official.name}（{named.post.title or named.post.get_role_display()}）"
+
 
 @audit
 class GridSupervisor(TimestampedModel):
@@ -80,3 +103,8 @@ class GridSupervisor(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.grid} · {self.post.official}"
+
+    def get_additional_data(self) -> dict:
+        # Stored with each audit entry so the cell's page can show its supervisors' history,
+        # including supervisors removed since.
+        return {"grid_id": self.grid_id}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.access import Scope
 from core.audit import audit
 from core.models import TimestampedModel
 from core.querysets import ScopedQuerySet
@@ -19,8 +21,46 @@ from responsibility.choices import (
     PostRole,
 )
 
+#: Lengths of the materialized paths of province, city, county and township (the ancestors a
+#: jurisdiction can have).
+_ANCESTOR_PATH_LENGTHS = (2, 4, 6, 9)
 
-@audit
+
+def _ancestor_paths(paths) -> set[str]:
+    return {p[:n] for p in paths for n in _ANCESTOR_PATH_LENGTHS if n < len(p)}
+
+
+class ObligationQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        # A rule concerns a user when it applies everywhere, was set inside their subtree, or
+        # was set by a level above them (a city's rule binds its counties too).
+        return Q(jurisdiction__isnull=True) | scope.q("jurisdiction__path") | Q(
+            jurisdiction__path__in=sorted(_ancestor_paths(scope.paths))
+        )
+
+    def restrict(self, user, action="view"):
+        restricted = super().restrict(user, action)
+        if action != "view" and user is not None and not getattr(user, "is_superuser", False):
+            # Offices change only the rules of their own subtree; the platform-wide defaults
+            # and the rules of the levels above are adapted locally with ``replaces``.
+            scope_paths = _scope_paths(user)
+            restricted = restricted.filter(jurisdiction__isnull=False)
+            if scope_paths is not None:
+                restricted = restricted.filter(Scope(paths=scope_paths).q("jurisdiction__path"))
+        return restricted
+
+    def active(self) -> ObligationQuerySet:
+        return self.filter(is_active=True)
+
+
+def _scope_paths(user) -> tuple[str, ...] | None:
+    from core.access import get_scope
+
+    scope = get_scope(user)
+    return None if scope.unrestricted else scope.paths
+
+
+@audit(m2m_fields={"attendees"})
 class Meeting(TimestampedModel):
     organization = models.ForeignKey(
         "responsibility.Organization", on_delete=models.PROTECT, related_name="meetings", verbose_name=_("organization")
@@ -82,9 +122,18 @@ class Obligation(TimestampedModel):
         verbose_name=_("jurisdiction"),
         help_text=_("Empty: applies everywhere; otherwise only in this jurisdiction's subtree."),
     )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="local_versions",
+        verbose_name=_("replaces"),
+        help_text=_("A general rule this one replaces in its jurisdiction's subtree."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ObligationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("obligation")
@@ -94,10 +143,26 @@ class Obligation(TimestampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("responsibility:obligation_detail", args=[self.pk])
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         errors = {}
+        if self.replaces_id:
+            if self.jurisdiction_id is None:
+                errors["jurisdiction"] = _("A rule that replaces another one applies to a jurisdiction.")
+            elif self.replaces_id == self.pk:
+                errors["replaces"] = _("A rule cannot replace itself.")
+            else:
+                replaced = self.replaces
+                if replaced.replaces_id is not None:
+                    errors["replaces"] = _("Replace the general rule, not another local version.")
+                elif replaced.jurisdiction_id is not None and not self.jurisdiction.path.startswith(replaced.jurisdiction.path):
+                    errors["replaces"] = _("The replaced rule does not apply in this jurisdiction.")
+                elif replaced.jurisdiction_id == self.jurisdiction_id:
+                    errors["replaces"] = _("Edit that rule instead: it belongs to the same jurisdiction.")
         if self.subject == ObligationSubject.ROLE:
             bad = [r for r in self.roles or [] if r not in PostRole.values]
             if not self.roles or bad:
@@ -110,7 +175,7 @@ class Obligation(TimestampedModel):
             errors["levels"] = _("Choose at least one valid jurisdiction level.")
         if self.activity == ObligationActivity.MEETING and not self.meeting_kind:
             errors["meeting_kind"] = _("A meeting obligation names the kind of meeting.")
-        if self.minimum < 1:
+        if self.minimum is not None and self.minimum < 1:
             errors["minimum"] = _("The minimum count is at least 1.")
         if errors:
             raise ValidationError(errors)

@@ -83,7 +83,11 @@ class PowerListVersion(TimestampedModel):
         return reverse("responsibility:power_list_detail", args=[self.pk])
 
 
+@audit
 class PowerListItem(models.Model):
+    """One power or responsibility of a list version. Its audit entries carry the version's id
+    (``get_additional_data``) so the version's page can show item changes, deleted items too."""
+
     version = models.ForeignKey(PowerListVersion, on_delete=models.CASCADE, related_name="items", verbose_name=_("list"))
     sequence = models.PositiveIntegerField(_("number"))
     kind = models.CharField(_("kind"), max_length=20, choices=PowerItemKind.choices)
@@ -110,6 +114,9 @@ class PowerListItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sequence}. {self.title}"
+
+    def get_additional_data(self) -> dict:
+        return {"power_list_version": self.version_id}
 
 
 class PowerListReview(models.Model):

@@ -15,7 +15,7 @@ from core.querysets import ScopedQuerySet
 from responsibility.choices import SupervisionStatus
 
 
-@audit
+@audit(m2m_fields={"cooperating_units"})
 class SupervisionMatter(TimestampedModel):
     jurisdiction = models.ForeignKey(
         "responsibility.Jurisdiction", on_delete=models.PROTECT, related_name="supervision_matters", verbose_name=_("jurisdiction")
@@ -106,6 +106,9 @@ class SupervisionNotice(TimestampedModel):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     matters = models.ManyToManyField(SupervisionMatter, blank=True, related_name="notices", verbose_name=_("matters"))
+    # The list table as it stood when the notice was issued: an issued document does not change
+    # when the matters move on.
+    rows = models.JSONField(_("list table"), default=list, blank=True)
     issued_on = models.DateField(_("issued on"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by"))
 
@@ -126,6 +129,9 @@ class SupervisionNotice(TimestampedModel):
 
     def __str__(self) -> str:
         return self.document_number
+
+    def get_absolute_url(self) -> str:
+        return reverse("responsibility:supervision_notice_detail", args=[self.pk])
 
     @property
     def document_number(self) -> str:
