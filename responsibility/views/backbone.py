@@ -161,7 +161,22 @@ class OrganizationDetailView(ScopedDetailView):
         context["units"] = self.object.units.restrict(user, "view").order_by("sort_order", "name")
         context["led_groups"] = self.object.led_task_groups.restrict(user, "view").order_by("name")
         context["can_change"] = Organization.objects.restrict(user, "change").filter(pk=self.object.pk).exists()
+        context.update(self._power_list_context(user))
         return context
+
+    def _power_list_context(self, user) -> dict:
+        """The organization's power-and-responsibility list: latest version and the one the
+        public sees, for organizations that keep a list and users who may see lists."""
+        from responsibility.choices import LIST_KEEPING_KINDS, PowerListStatus
+
+        if self.object.kind not in LIST_KEEPING_KINDS or not user.has_perm("responsibility.view_powerlistversion"):
+            return {"shows_power_list": False}
+        versions = list(self.object.power_lists.restrict(user, "view").order_by("-number")[:50])
+        return {
+            "shows_power_list": True,
+            "power_list_latest": versions[0] if versions else None,
+            "power_list_published": next((v for v in versions if v.status == PowerListStatus.PUBLISHED), None),
+        }
 
 
 class OrganizationCreateView(ModelPermissionRequiredMixin, UserFormKwargsMixin, ServiceFormMixin, CreateView):
@@ -239,6 +254,10 @@ class OfficialDetailView(ScopedDetailView):
         )
         context["can_change"] = Official.objects.restrict(user, "change").filter(pk=self.object.pk).exists()
         context["can_add_post"] = user.has_perm("responsibility.add_post")
+        # The official's responsibility lists and key-work items (duties feature).
+        from responsibility.duties_document import official_duty_context
+
+        context.update(official_duty_context(self.object, user))
         return context
 
 
