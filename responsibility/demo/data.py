@@ -234,4 +234,5 @@ LOGINS = [
     ("county_office", "safety_office", "350582:office:office_staff:1", None, "person", "晋江市安办"),
     ("countysys", "county_system", None, "350582", "county_system", "晋江市安全生产信息系统"),
     ("auditor", "auditor", None, "350500", "person", "审计员"),
+    ("staffing", "staffing_reviewer", "350500:dept:staffing:department_leader:1", None, "person", "市委编办审核员"),
 ]
