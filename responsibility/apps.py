@@ -33,3 +33,4 @@ class ResponsibilityConfig(AppConfig):
             for panel in getattr(module, "HOME_PANELS", []):
                 register_home_panel(panel)
         post_migrate.connect(_sync_roles, dispatch_uid="responsibility.sync_roles")
+        import responsibility.scale  # noqa: F401  (registers its part of manage.py seed_scale)
