@@ -2,23 +2,70 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.access import get_scope
 from responsibility.choices import JurisdictionLevel, OrganizationFunction, OrganizationKind, PostRole
 from responsibility.models import Jurisdiction, Official, Organization, Post
 
 
+class _CompactJurisdictionField(forms.ModelChoiceField):
+    """Accepts any jurisdiction of its queryset, but offers in the drop-down only those down to
+    county level when the user's scope is wider than a county: a province has ~1,400
+    townships, and rendering them all made list pages slow and unusable on a phone. Links
+    (from the coverage page, say) may still filter by a township."""
+
+    def __init__(self, *args, compact_queryset=None, **kwargs):
+        self.compact_queryset = compact_queryset
+        super().__init__(*args, **kwargs)
+
+    @property
+    def choices(self):
+        if self.compact_queryset is None:
+            return super().choices
+        return forms.models.ModelChoiceIterator(_FieldView(self, self.compact_queryset))
+
+    @choices.setter
+    def choices(self, value):
+        forms.ChoiceField.choices.fset(self, value)
+
+
+class _FieldView:
+    """The field as ModelChoiceIterator sees it, with another queryset."""
+
+    def __init__(self, field, queryset):
+        self._field, self.queryset = field, queryset
+
+    def __getattr__(self, name):
+        return getattr(self._field, name)
+
+
+@extend_schema_field(OpenApiTypes.INT)
 class _ScopedJurisdictionFilter(django_filters.ModelChoiceFilter):
     """Choices limited to the jurisdictions the requesting user may see; filters the subtree."""
 
+    field_class = _CompactJurisdictionField
+    UPPER_LEVELS = (
+        JurisdictionLevel.PROVINCE, JurisdictionLevel.CITY, JurisdictionLevel.COUNTY, JurisdictionLevel.DEVELOPMENT_ZONE,
+    )
+
     def get_queryset(self, request):
-        queryset = Jurisdiction.objects.filter(level__in=[
-            JurisdictionLevel.PROVINCE, JurisdictionLevel.CITY, JurisdictionLevel.COUNTY,
-            JurisdictionLevel.DEVELOPMENT_ZONE, JurisdictionLevel.TOWNSHIP,
-        ])
+        queryset = Jurisdiction.objects.filter(level__in=[*self.UPPER_LEVELS, JurisdictionLevel.TOWNSHIP])
         if request is None:
             return queryset.none()
         return queryset.restrict(request.user, "view")
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            field = super().field
+            request = self.get_request()
+            scope = get_scope(request.user) if request is not None else None
+            if scope is not None and (scope.unrestricted or any(len(p) < 6 for p in scope.paths)):
+                field.compact_queryset = field.queryset.filter(level__in=self.UPPER_LEVELS)
+            self._field = field
+        return self._field
 
 
 def _active_filter():
