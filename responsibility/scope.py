@@ -21,3 +21,15 @@ def resolve_scope(user) -> Scope:
     paths = Scope.normalise([path for path, _ in rows])
     root_ids = tuple(sorted({pk for path, pk in rows if path in paths}))
     return Scope(paths=paths, root_ids=root_ids)
+
+
+def single_scope_root(user):
+    """The user's only scope root when there is exactly one (most people), else None; forms use
+    it as the default jurisdiction."""
+    from core.access import get_scope
+    from responsibility.models import Jurisdiction
+
+    scope = get_scope(user)
+    if scope.unrestricted or len(scope.root_ids) != 1:
+        return None
+    return Jurisdiction.objects.filter(pk=scope.root_ids[0]).first()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import get_scope
+from core.files import extension_of, upload_error
 from responsibility.choices import (
     DEPARTMENT_KINDS,
     DUTY_REFERENCE_ROLES,
@@ -422,18 +423,8 @@ WORK_ITEM_TRANSITIONS: dict[str, set[str]] = {
 }
 MANAGER_ONLY_TRANSITIONS = {(Status.DONE, Status.IN_PROGRESS)}
 
-EVIDENCE_EXTENSIONS = {
-    # extension: accepted leading bytes (None: plain text formats are not accepted)
-    "pdf": (b"%PDF",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "doc": (b"\xd0\xcf\x11\xe0",),
-    "xls": (b"\xd0\xcf\x11\xe0",),
-    "ofd": (b"PK\x03\x04",),
-}
+#: Accepted evidence files (their content is checked against the extension, see core.files).
+EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".doc", ".xls", ".ofd")
 
 
 def evidence_max_bytes() -> int:
@@ -443,20 +434,16 @@ def evidence_max_bytes() -> int:
 def _validate_evidence(upload) -> None:
     if not upload:
         return
-    name = getattr(upload, "name", "") or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in EVIDENCE_EXTENSIONS:
-        raise ValidationError(
-            {"evidence": _("Upload a PDF, image (JPG, PNG), Word, Excel or OFD file; “.%(ext)s” files are not accepted.")
-             % {"ext": extension or "?"}}
-        )
-    limit = evidence_max_bytes()
-    if upload.size > limit:
-        raise ValidationError({"evidence": _("The file is larger than %(n)d MB.") % {"n": limit // (1024 * 1024)}})
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in EVIDENCE_EXTENSIONS[extension]):
-        raise ValidationError({"evidence": _("The file's content does not match its type (.%(ext)s).") % {"ext": extension}})
+    extension = extension_of(getattr(upload, "name", "")).lstrip(".")
+    error = upload_error(
+        upload,
+        allowed=EVIDENCE_EXTENSIONS,
+        max_bytes=evidence_max_bytes(),
+        type_message=_("Upload a PDF, image (JPG, PNG), Word, Excel or OFD file; “.%(ext)s” files are not accepted.")
+        % {"ext": extension or "?"},
+    )
+    if error:
+        raise ValidationError({"evidence": error})
 
 
 def _holds_post(official_id: int | None, jurisdiction: Jurisdiction, roles, kinds=None) -> bool:

@@ -6,7 +6,6 @@ is a trusted system caller (seeding, commands).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from datetime import date
 
@@ -15,20 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import upload_error
 from responsibility.choices import MeetingKind, OrganizationKind
 from responsibility.models import Jurisdiction, Meeting, Obligation, Official, Organization
 from responsibility.services.backbone import require_in_scope, require_permission
 
-#: Accepted minutes files: extension → the leading bytes such a file starts with. Checking the
-#: content too keeps a renamed executable or archive out of the register.
-MINUTES_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF",),
-    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-    ".docx": (b"PK\x03\x04",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-}
+#: Accepted minutes files (their content is checked against the extension, see core.files).
+MINUTES_EXTENSIONS = (".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")
 MAX_MINUTES_BYTES = 20 * 1024 * 1024
 
 #: The organizations that hold each kind of meeting, so that a meeting counts for the
@@ -45,24 +37,12 @@ MEETING_FIELDS = ("organization", "kind", "held_on", "title", "chair", "topics",
 
 def minutes_error(uploaded) -> str | None:
     """Why ``uploaded`` is not acceptable as meeting minutes, or None."""
-    name = getattr(uploaded, "name", "") or ""
-    extension = os.path.splitext(name)[1].lower()
-    if extension not in MINUTES_SIGNATURES:
-        return _("Upload the minutes as PDF, Word (.doc, .docx), JPG or PNG.")
-    size = getattr(uploaded, "size", None)
-    if size is not None and size > MAX_MINUTES_BYTES:
-        return _("The file is larger than %(n)d MB.") % {"n": MAX_MINUTES_BYTES // (1024 * 1024)}
-    if size == 0:
-        return _("The file is empty.")
-    position = uploaded.tell() if hasattr(uploaded, "tell") else None
-    try:
-        uploaded.seek(0)
-        head = uploaded.read(8)
-    finally:
-        uploaded.seek(position or 0)
-    if not any(head.startswith(signature) for signature in MINUTES_SIGNATURES[extension]):
-        return _("The file's content does not match its type (%(ext)s).") % {"ext": extension}
-    return None
+    return upload_error(
+        uploaded,
+        allowed=MINUTES_EXTENSIONS,
+        max_bytes=MAX_MINUTES_BYTES,
+        type_message=_("Upload the minutes as PDF, Word (.doc, .docx), JPG or PNG."),
+    )
 
 
 def _check_people(actor, chair: Official | None, attendees: Iterable[Official]) -> list[Official]:

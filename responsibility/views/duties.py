@@ -8,7 +8,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -20,6 +20,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
+from core.files import attachment_response
 from core.registry import HomePanel, NavItem
 from core.viewmixins import (
     FilteredListView,
@@ -699,13 +700,7 @@ class WorkItemCheckEvidenceView(ScopedQuerysetMixin, SingleObjectMixin, View):
 
     def get(self, request, *args, **kwargs):
         check = self.get_object()
-        if not check.evidence:
-            raise Http404
-        try:
-            handle = check.evidence.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        return FileResponse(handle, as_attachment=True, filename=check.evidence.name.rsplit("/", 1)[-1])
+        return attachment_response(check.evidence)
 
 
 # --- Home page panels -------------------------------------------------------------------------

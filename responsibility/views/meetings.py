@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
 
-from core.access import get_scope
+from core.files import attachment_response
 from core.registry import NavItem
 from core.viewmixins import (
     FilteredListView,
@@ -36,18 +36,10 @@ from responsibility.forms.meetings import (
     ObligationForm,
     meeting_jurisdictions,
 )
-from responsibility.models import Jurisdiction, Meeting, Obligation
+from responsibility.models import Meeting, Obligation
+from responsibility.scope import single_scope_root
 from responsibility.selectors import compliance
 from responsibility.services import meetings as services
-
-
-def _single_root(user) -> Jurisdiction | None:
-    """The user's only scope root, when there is exactly one (most people)."""
-    scope = get_scope(user)
-    if scope.unrestricted or len(scope.root_ids) != 1:
-        return None
-    return Jurisdiction.objects.filter(pk=scope.root_ids[0]).first()
-
 
 # --- Meetings ---------------------------------------------------------------------------------
 
@@ -158,7 +150,7 @@ class MeetingCreateView(ModelPermissionRequiredMixin, _MeetingFormMixin, CreateV
         return super().post(request, *args, **kwargs)
 
     def _choose_jurisdiction(self, request):
-        form = MeetingJurisdictionForm(user=request.user, initial={"jurisdiction": _single_root(request.user)})
+        form = MeetingJurisdictionForm(user=request.user, initial={"jurisdiction": single_scope_root(request.user)})
         return render(request, "responsibility/meeting_start.html", {"form": form})
 
     def get_initial(self):
@@ -215,14 +207,8 @@ class MeetingMinutesView(ScopedQuerysetMixin, View):
 
     def get(self, request, pk):
         meeting = get_object_or_404(self.get_queryset(), pk=pk)
-        if not meeting.minutes:
-            raise Http404
-        try:
-            handle = meeting.minutes.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
         filename = f"{meeting.held_on:%Y%m%d}-{meeting.title}{_extension(meeting.minutes.name)}"
-        return FileResponse(handle, as_attachment=True, filename=filename)
+        return attachment_response(meeting.minutes, filename)
 
 
 def _extension(name: str) -> str:
@@ -316,7 +302,7 @@ class ObligationCreateView(ModelPermissionRequiredMixin, ServiceFormMixin, Creat
 
     def get_initial(self):
         initial = super().get_initial()
-        root = _single_root(self.request.user)
+        root = single_scope_root(self.request.user)
         if root is not None:
             initial["jurisdiction"] = root.pk
         rule = self.replaces

@@ -36,23 +36,15 @@ from responsibility.forms.supervision import (
     supervision_jurisdictions,
 )
 from responsibility.models import (
-    Jurisdiction,
     Post,
     SupervisionMatter,
     SupervisionNotice,
     SupervisionProgress,
 )
+from responsibility.scope import single_scope_root
 from responsibility.selectors.supervision import last_progress_month
 from responsibility.services import supervision as services
 from responsibility.services.supervision import MATTER_TRANSITIONS, may_report_progress, month_start
-
-
-def _single_root(user) -> Jurisdiction | None:
-    scope = get_scope(user)
-    if scope.unrestricted or len(scope.root_ids) != 1:
-        return None
-    return Jurisdiction.objects.filter(pk=scope.root_ids[0]).first()
-
 
 # --- Matters ----------------------------------------------------------------------------------
 
@@ -157,7 +149,7 @@ class SupervisionMatterCreateView(ModelPermissionRequiredMixin, _MatterFormMixin
                     raise Http404
                 self.jurisdiction = get_object_or_404(supervision_jurisdictions(request.user), pk=raw)
             else:
-                self.jurisdiction = _single_root(request.user)
+                self.jurisdiction = single_scope_root(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
@@ -338,7 +330,7 @@ class SupervisionNoticeGenerateView(ModelPermissionRequiredMixin, ServiceFormMix
 
     def get_initial(self):
         initial = super().get_initial()
-        root = _single_root(self.request.user)
+        root = single_scope_root(self.request.user)
         if root is not None:
             initial["jurisdiction"] = root.pk
         return initial

@@ -1,6 +1,5 @@
 """API: the meetings register (read and create), the obligations (read) and compliance (read)."""
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, viewsets
@@ -9,6 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.viewsets import ScopedReadOnlyModelViewSet, ScopedViewSetMixin
+from core.files import attachment_response
 from responsibility.api.serializers.meetings import (
     ComplianceSerializer,
     MeetingSerializer,
@@ -45,14 +45,7 @@ class MeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListMod
     )
     @action(detail=True, methods=["get"], url_path="minutes")
     def minutes(self, request, pk=None):
-        meeting = self.get_object()
-        if not meeting.minutes:
-            raise exceptions.NotFound()
-        try:
-            handle = meeting.minutes.open("rb")
-        except FileNotFoundError:
-            raise exceptions.NotFound() from None
-        return FileResponse(handle, as_attachment=True, filename=meeting.minutes.name.rsplit("/", 1)[-1])
+        return attachment_response(self.get_object().minutes)
 
 
 class ObligationViewSet(ScopedReadOnlyModelViewSet):
