@@ -25,7 +25,11 @@ if os.environ.get("DJANGO_SETTINGS_MODULE") == "config.settings.test":
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
-env.read_env(str(BASE_DIR / ".env"), overwrite=False)
+# A local .env (scripts/start writes one for development) fills in what the environment does
+# not set. Tests never read it: a developer's .env must not change what the suite checks.
+ENV_FILE = env_str("ENV_FILE", str(BASE_DIR / ".env"))
+if os.environ.get("DJANGO_SETTINGS_MODULE") != "config.settings.test":
+    env.read_env(ENV_FILE, overwrite=False)
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "")

@@ -20,6 +20,7 @@ SETTINGS_VARIABLES = (
     "SECURE_HSTS_SECONDS", "BEHIND_PROXY", "SESSION_COOKIE_AGE", "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT",
     "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL", "API_RATE_LIMIT",
     "API_TOKEN_DEFAULT_DAYS", "LOG_LEVEL", "DB_CONN_MAX_AGE", "DATA_UPLOAD_MAX_MEMORY_SIZE", "MAX_IMPORT_FILE_SIZE",
+    "ENV_FILE",
 )
 
 PROBE = (
@@ -34,6 +35,7 @@ PROBE = (
 def start(tmp_path, settings_module: str = "config.settings", **variables: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     env["VAR_DIR"] = str(tmp_path / "var")
+    env["ENV_FILE"] = str(tmp_path / "no.env")  # a developer's .env must not leak in
     env["PROBE_SETTINGS"] = settings_module
     env.update(variables)
     return subprocess.run(
@@ -144,3 +146,11 @@ def test_env_list_splits_and_trims(monkeypatch):
 
     monkeypatch.setenv("SOME_HOSTS", " a.example , b.example,, ")
     assert env_list("SOME_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_a_local_env_file_fills_in_unset_variables(tmp_path):
+    env_file = tmp_path / "dev.env"
+    env_file.write_text("DEBUG=true\n")
+    result = start(tmp_path, ENV_FILE=str(env_file))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["debug"] is True
