@@ -23,12 +23,13 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 
 class ScopedQuerysetMixin(LoginRequiredMixin):
-    model = None
-    queryset = None
+    # No ``model``/``queryset`` class attributes here: they would hide those of mixins listed
+    # after this one (the generic views define both).
 
     def get_base_queryset(self):
-        if self.queryset is not None:
-            return self.queryset.all()
+        queryset = getattr(self, "queryset", None)
+        if queryset is not None:
+            return queryset.all()
         return self.model._default_manager.all()
 
     def get_queryset(self):
