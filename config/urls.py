@@ -10,6 +10,7 @@ from core import views as core_views
 api_v1 = [
     path("", include("core.api.urls")),
     path("", include("responsibility.api.urls")),
+    path("", include("hazards.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
@@ -18,7 +19,9 @@ api_v1 = [
 urlpatterns = [
     path("", include("core.urls")),
     path("responsibility/", include("responsibility.urls")),
+    path("hazards/", include("hazards.urls")),
     path("public/", include("responsibility.urls_public")),
+    path("public/tip-offs/", include("hazards.urls_public")),
     path("api/v1/", include((api_v1, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -88,5 +88,6 @@ def forget_scope(user) -> None:
     """Call after changing a user's posts or scope grants within the same request."""
     if hasattr(user, SCOPE_CACHE_ATTR):
         delattr(user, SCOPE_CACHE_ATTR)
-    if hasattr(user, "_object_grant_content_types"):
-        delattr(user, "_object_grant_content_types")
+    for attr in ("_object_grant_content_types", "_direct_grant_tables"):
+        if hasattr(user, attr):
+            delattr(user, attr)

@@ -26,6 +26,43 @@ def _object_grant_content_types(user) -> set[int]:
     return cached
 
 
+def _has_direct_grants(user, grant_model) -> bool:
+    """Whether the user holds any row in a direct-foreign-key grant table; cached per request."""
+    cache = getattr(user, "_direct_grant_tables", None)
+    if cache is None:
+        cache = user._direct_grant_tables = {}
+    label = grant_model._meta.label
+    if label not in cache:
+        cache[label] = grant_model.objects.filter(user=user).exists()
+    return cache[label]
+
+
+def _granted_ids(model, user, codename: str):
+    """A subquery of the ids of ``model`` rows granted to ``user`` for ``codename``, or None when
+    the user holds no grants of that kind (the common case, which then costs no subquery).
+
+    Hot models declare a django-guardian direct-foreign-key grant table (a subclass of
+    ``UserObjectPermissionBase`` with ``content_object`` a real foreign key), which joins on an
+    indexed integer; other models use the generic table, whose text ``object_pk`` is cast.
+    """
+    from guardian.models import UserObjectPermission
+    from guardian.utils import get_user_obj_perms_model
+
+    grant_model = get_user_obj_perms_model(model)
+    if grant_model is not UserObjectPermission:
+        if not _has_direct_grants(user, grant_model):
+            return None
+        return grant_model.objects.filter(user=user, permission__codename=codename).values("content_object_id")
+    content_type = ContentType.objects.get_for_model(model)
+    if content_type.pk not in _object_grant_content_types(user):
+        return None
+    return (
+        UserObjectPermission.objects.filter(user=user, content_type=content_type, permission__codename=codename)
+        .annotate(object_id=models.functions.Cast("object_pk", models.BigIntegerField()))
+        .values("object_id")
+    )
+
+
 class ScopedQuerySet(models.QuerySet):
     """Models using this queryset declare ``scope_path_lookup``: the path to a jurisdiction's
     materialized ``path`` (e.g. ``"jurisdiction__path"``), or override :meth:`scope_q`."""
@@ -58,17 +95,8 @@ class ScopedQuerySet(models.QuerySet):
                 return self
             if not scope.is_empty:
                 condition = self.scope_q(scope)
-        content_type = ContentType.objects.get_for_model(self.model)
-        if content_type.pk in _object_grant_content_types(user):
-            from guardian.models import UserObjectPermission
-
-            granted = (
-                UserObjectPermission.objects.filter(
-                    user=user, content_type=content_type, permission__codename=codename
-                )
-                .annotate(object_id=models.functions.Cast("object_pk", models.BigIntegerField()))
-                .values("object_id")
-            )
+        granted = _granted_ids(self.model, user, codename)
+        if granted is not None:
             grant_q = Q(pk__in=granted)
             condition = grant_q if condition is None else (condition | grant_q)
         if condition is None:

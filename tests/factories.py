@@ -300,3 +300,34 @@ class SectorResponsibilityFactory(DjangoModelFactory):
     jurisdiction = factory.SubFactory(JurisdictionFactory)
     sector = factory.LazyFunction(sector)
     organization = factory.SubFactory(OrganizationFactory)
+
+
+# --- Hazards ----------------------------------------------------------------------------------
+
+#: The smallest valid JPEG and PNG files (their first bytes are what upload checks read).
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def photo(name: str = "photo.jpg", content: bytes = JPEG_BYTES):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="image/jpeg" if name.endswith(("jpg", "jpeg")) else "image/png")
+
+
+class HazardFactory(DjangoModelFactory):
+    """A reported general hazard; pass ``enterprise`` (its jurisdiction is used) or
+    ``jurisdiction`` with ``responsible_organization`` for an ownerless one. Bypasses the
+    services: use ``hazards.services`` in tests about the workflow."""
+
+    class Meta:
+        model = "hazards.Hazard"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    jurisdiction = factory.LazyAttribute(lambda o: o.enterprise.jurisdiction if o.enterprise else None)
+    sector = factory.LazyFunction(sector)
+    category = "equipment"
+    source = "department_inspection"
+    title = factory.Sequence(lambda n: f"隐患{n:05d}")
+    description = "消防通道堵塞"
+    found_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))

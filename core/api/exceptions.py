@@ -19,6 +19,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from core.errors import ConflictError
+
 logger = logging.getLogger("core.api")
 
 
@@ -29,6 +31,8 @@ class Conflict(exceptions.APIException):
 
 
 def _as_drf(exc: Exception) -> Exception:
+    if isinstance(exc, ConflictError):
+        return Conflict(" ".join(exc.messages))
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):

@@ -1,0 +1,5 @@
+"""API views (being built)."""
+
+
+def register(router):
+    pass

@@ -1,0 +1,3 @@
+"""Public pages: the tip-off form and status lookup (being built)."""
+
+urlpatterns = []
