@@ -1,1 +1,0 @@
-"""Models of the inspections app (filled by its own issue)."""
