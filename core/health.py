@@ -57,3 +57,24 @@ def worker_status() -> dict:
         "last_seen": latest.last_seen_at.isoformat(),
         "recent": latest.last_seen_at > timezone.now() - timedelta(minutes=5),
     }
+
+
+def calendar_status() -> dict:
+    """A warning (not a failure: the platform still serves) when the working-day calendar of
+    the current year, or from 1 November of the next, is missing."""
+    from django.utils.translation import gettext as _
+
+    from core.calendar import missing_calendar_years
+
+    try:
+        missing = missing_calendar_years()
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    if not missing:
+        return {"ok": True}
+    return {
+        "ok": False,
+        "missing_years": missing,
+        "warning": _("No working-day calendar for %(years)s: deadlines in those years cannot be computed.")
+        % {"years": ", ".join(str(year) for year in missing)},
+    }

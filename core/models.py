@@ -1,4 +1,4 @@
-"""Domain-free records: users, API tokens and the worker heartbeat."""
+"""Domain-free records: users, API tokens, the worker heartbeat and the working-day calendar."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import AccountType
+from core.choices import AccountType, CalendarSource
 
 
 class TimestampedModel(models.Model):
@@ -103,3 +104,81 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.hostname
+
+
+# --- Working-day calendar -----------------------------------------------------------------------
+# Deadlines ("10 working days after …") are computed from these rows by core.calendar; the
+# package fills the years it knows and administrators enter the others (core.services).
+
+
+class CalendarYear(models.Model):
+    """One row per year the platform has a working-day calendar for. Only complete years are
+    used for deadlines: a year without a complete row makes a computation fail loudly."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(1949), MaxValueValidator(2200)]
+    )
+    source = models.CharField(_("source"), max_length=10, choices=CalendarSource.choices)
+    complete = models.BooleanField(
+        _("complete"), default=False, help_text=_("Every day of the year is in the calendar.")
+    )
+    # Counts kept by the services that write the days, for the administrators' year list.
+    working_day_count = models.PositiveSmallIntegerField(_("working days"), default=0, editable=False)
+    weekday_off_count = models.PositiveSmallIntegerField(_("weekdays off"), default=0, editable=False)
+    manual_day_count = models.PositiveSmallIntegerField(_("days entered by hand"), default=0, editable=False)
+    # Bumped in the same transaction as every change to the year's days: each process compares
+    # the revisions with those its in-memory table was built from (see core.calendar).
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    loaded_at = models.DateTimeField(_("loaded at"))
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("loaded by"),
+    )
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """One day of the calendar: working or not, and the holiday it belongs to (an adjusted
+    working weekend, 调休, keeps the name of the holiday it makes up for)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    holiday_name = models.CharField(_("holiday"), max_length=64, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=CalendarSource.choices)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        indexes = [
+            models.Index(fields=["is_working_day", "date"], name="core_calday_working_idx"),
+            models.Index(fields=["source", "date"], name="core_calday_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.date.isoformat()
+
+    @property
+    def is_adjusted_working_day(self) -> bool:
+        """A weekend made a working day (调休)."""
+        return self.is_working_day and self.date.weekday() >= 5

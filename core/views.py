@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.access import get_scope
-from core.health import check_broker, check_database, worker_status
+from core.calendar import missing_calendar_years
+from core.health import calendar_status, check_broker, check_database, worker_status
 from core.registry import home_panels
 
 
@@ -14,6 +16,19 @@ from core.registry import home_panels
 def home(request):
     panels = [html for html in (p.render(request) for p in home_panels) if html]
     return render(request, "core/home.html", {"panels": panels, "scope": get_scope(request.user)})
+
+
+def calendar_home_panel(request):
+    """A warning for administrators while this year's (or, from November, next year's)
+    working-day calendar is missing."""
+    user = request.user
+    if not (user.is_superuser or user.is_staff) or not user.has_perm("core.change_calendarday"):
+        return None
+    missing = missing_calendar_years()
+    if not missing:
+        return None
+    context = {"years": ", ".join(str(year) for year in missing), "can_enter": user.has_perm("core.add_calendaryear")}
+    return render_to_string("core/calendar_home_panel.html", context, request=request)
 
 
 @never_cache
@@ -25,6 +40,8 @@ def healthz(request):
     body = {"status": "ok" if ok else "unavailable", "database": database, "broker": broker}
     if database["ok"]:
         body["worker"] = worker_status()
+        # Missing calendar data is a warning for the administrators, not an outage.
+        body["calendar"] = calendar_status()
     return JsonResponse(body, status=200 if ok else 503)
 
 

@@ -366,3 +366,14 @@ def pytest_configure(config):
     # WhiteNoise warns once per client that STATIC_ROOT does not exist (collectstatic is not
     # run for tests); it says nothing about the code under test.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_calendar():
+    """Each test loads the working-day table from its own database: a test's rolled-back
+    calendar edits must not leak into the next, and query counts must not depend on order."""
+    from core import calendar
+
+    calendar.forget()
+    yield
+    calendar.forget()

@@ -190,6 +190,10 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "安全生产责任体系管理平台 <noreply@localhost>")
+# Who receives the platform's alerts (a missing working-day calendar, for example): comma-separated
+# e-mail addresses, sent from SERVER_EMAIL.
+ADMINS = [("", address) for address in env_list("ADMINS", [])]
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -241,6 +245,20 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "responsibility.choices.MeetingKind",
         "SupervisionStatusEnum": "responsibility.choices.SupervisionStatus",
         "PowerListStatusEnum": "responsibility.choices.PowerListStatus",
+        "RiskClassEnum": "responsibility.choices.RiskClass",
+        "HazardStatusEnum": "hazards.choices.HazardStatus",
+        "HazardLevelEnum": "hazards.choices.HazardLevel",
+        "HazardCategoryEnum": "hazards.choices.HazardCategory",
+        "HazardEventKindEnum": "hazards.choices.HazardEventKind",
+        "VisitKindEnum": "hazards.choices.VisitKind",
+        "ExtensionStatusEnum": "hazards.choices.ExtensionStatus",
+        "TipOffStatusEnum": "hazards.choices.TipOffStatus",
+        "RiskPointStatusEnum": "hazards.choices.RiskPointStatus",
+        "InspectionKindEnum": "inspections.choices.InspectionKind",
+        "InspectionStatusEnum": "inspections.choices.InspectionStatus",
+        "AnswerResultEnum": "inspections.choices.AnswerResult",
+        "ParticipantRoleEnum": "inspections.choices.ParticipantRole",
+        "RoleEnum": "responsibility.choices.PostRole",
     },
 }
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 365, minimum=1)
@@ -276,6 +294,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.record_worker_heartbeat", "schedule": 60.0},
     "purge-expired-api-tokens": {"task": "core.tasks.purge_expired_api_tokens", "schedule": crontab(hour=3, minute=10)},
+    "check-working-calendar": {"task": "core.tasks.check_working_calendar", "schedule": crontab(hour=8, minute=30)},
 }
 
 # --- Logging --------------------------------------------------------------------------------
@@ -294,3 +313,17 @@ FILTERS_EMPTY_CHOICE_LABEL = _("All")
 PLATFORM_NAME = _("Safety Production Responsibility Platform")
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# The risk map's base layer: a tile server reachable from the users' network (an intranet map
+# service), with {z}/{x}/{y} placeholders. Empty: points are drawn over a plain lat/lon grid.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+
+# --- Public tip-offs (12350) ------------------------------------------------------------------
+# Per client address, counted per attempt; "N/h" and "N/d" windows, comma-separated.
+TIP_OFF_RATE_LIMITS = env_str("TIP_OFF_RATE_LIMITS", "5/h, 20/d")
+TIP_OFF_LOOKUP_RATE_LIMITS = env_str("TIP_OFF_LOOKUP_RATE_LIMITS", "60/h")
+TIP_OFF_PHOTO_MAX_BYTES = env_int("TIP_OFF_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+TIP_OFF_MAX_BODY_BYTES = env_int("TIP_OFF_MAX_BODY_BYTES", 16 * 1024 * 1024, minimum=1024)
+# Reverse proxies in front of the platform whose X-Forwarded-For entries are trusted (1 behind
+# one nginx); 0 uses the connection's address.
+TIP_OFF_TRUSTED_PROXIES = env_int("TIP_OFF_TRUSTED_PROXIES", 0, minimum=0)
