@@ -37,3 +37,29 @@ def register_home_panel(panel: HomePanel) -> None:
     if panel not in home_panels:
         home_panels.append(panel)
         home_panels.sort(key=lambda p: p.order)
+
+
+@dataclass(frozen=True)
+class ObjectLink:
+    """A link another app offers on a detail page of ``model`` (``"app_label.ModelName"``):
+    ``build(request, obj) -> (label, url) | None`` (None hides it), e.g. the hazards app adds
+    "Report a hazard" to an enterprise's page without the responsibility app knowing hazards."""
+
+    model: str
+    build: Callable
+    order: int = 100
+
+
+object_links: list[ObjectLink] = []
+
+
+def register_object_link(link: ObjectLink) -> None:
+    if link not in object_links:
+        object_links.append(link)
+        object_links.sort(key=lambda l: l.order)
+
+
+def links_for(request, obj) -> list[tuple[str, str]]:
+    label = obj._meta.label
+    built = (link.build(request, obj) for link in object_links if link.model == label)
+    return [b for b in built if b]

@@ -4,6 +4,7 @@ and writing XLSX exports. Domain-free: each import maps headers and validates ro
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -110,6 +111,17 @@ def _to_table(records: Iterable[list], columns: dict[str, Iterable[str]]) -> Tab
     return table
 
 
+def _cell_value(value):
+    """Excel has no time zones: an aware datetime is written as local wall-clock time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        from django.utils import timezone
+
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
+
+
 def xlsx_response(*, filename: str, sheet_title: str, headers: list[str], rows: Iterable[Iterable]):
     """An XLSX download written in constant memory (openpyxl write-only mode)."""
     from django.http import HttpResponse
@@ -127,7 +139,7 @@ def xlsx_response(*, filename: str, sheet_title: str, headers: list[str], rows: 
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append(["" if v is None else v for v in row])
+        sheet.append([_cell_value(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

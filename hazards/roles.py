@@ -33,6 +33,9 @@ PERMISSIONS = {
         "hazards.close_hazard",
         "hazards.rectify_hazard",
         *manage("hazards.RiskPoint"),
+        # a department records a monthly report on behalf of an enterprise it supervises
+        "hazards.add_enterpriseselfreport",
+        "hazards.change_enterpriseselfreport",
     ],
     # An enterprise account sees and rectifies its own hazards and reports monthly.
     Role.ENTERPRISE: [

@@ -331,3 +331,21 @@ class HazardFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"隐患{n:05d}")
     description = "消防通道堵塞"
     found_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))
+
+
+class RiskPointFactory(DjangoModelFactory):
+    """An active yellow risk point graded directly; pass ``enterprise`` (its jurisdiction is
+    used) or ``jurisdiction`` with ``enterprise=None`` for a public place. Bypasses the
+    services: use ``hazards.services.risk`` in tests about grading."""
+
+    class Meta:
+        model = "hazards.RiskPoint"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    jurisdiction = factory.LazyAttribute(lambda o: o.enterprise.jurisdiction if o.enterprise else None)
+    sector = factory.LazyFunction(sector)
+    name = factory.Sequence(lambda n: f"风险点{n:05d}")
+    hazard_factors = "液氨储罐"
+    method = "direct"
+    grade = "yellow"
+    identified_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))

@@ -28,12 +28,6 @@ def user_scope_label(context) -> str:
 
 
 @register.filter
-def is_under(path: str, prefix: str) -> bool:
-    """True when ``path`` is ``prefix`` or lies below it (to mark the current menu entry)."""
-    return bool(prefix) and prefix != "/" and str(path).startswith(str(prefix))
-
-
-@register.filter
 def verbose_name(obj) -> str:
     """The verbose name of a model class or instance."""
     meta = getattr(obj, "_meta", None)
@@ -132,3 +126,12 @@ def cancel_url(context) -> str:
         except NoReverseMatch:
             pass
     return reverse("home")
+
+
+@register.simple_tag(takes_context=True)
+def object_links(context, obj) -> list[tuple[str, str]]:
+    """Links other apps registered for this object's detail page (core.registry.ObjectLink)."""
+    from core.registry import links_for
+
+    request = context.get("request")
+    return links_for(request, obj) if request is not None else []

@@ -115,7 +115,7 @@ class Hazard(TimestampedModel):
         verbose_name=_("supervising department"),
     )
     sector = models.ForeignKey("responsibility.Sector", on_delete=models.PROTECT, related_name="hazards", verbose_name=_("sector"))
-    category = models.CharField(_("category"), max_length=20, choices=HazardCategory.choices)
+    category = models.CharField(_("hazard category"), max_length=20, choices=HazardCategory.choices)
     level = models.CharField(_("level"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL)
     source = models.CharField(_("source"), max_length=30, choices=HazardSource.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -231,6 +231,7 @@ class Hazard(TimestampedModel):
         indexes = [
             models.Index(fields=["found_on", "id"], name="hazard_found"),
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline"),
+            models.Index(fields=["deadline", "id"], name="hazard_deadline"),
             models.Index(fields=["level", "status"], name="hazard_level_status"),
             models.Index(fields=["enterprise", "found_on"], name="hazard_enterprise_found"),
             models.Index(fields=["linked_leader", "status"], name="hazard_leader_status"),
@@ -449,7 +450,11 @@ class LeaderVisit(models.Model):
         verbose_name = _("leader visit")
         verbose_name_plural = _("leader visits")
         ordering = ["-visited_on", "-pk"]
-        indexes = [models.Index(fields=["leader", "visited_on"], name="visit_leader_date")]
+        indexes = [
+            models.Index(fields=["leader", "visited_on"], name="visit_leader_date"),
+            # the last visit of each hazard, read on the major-hazards board
+            models.Index(fields=["hazard", "-visited_on"], name="visit_hazard_last"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.leader} · {self.visited_on} · {self.hazard}"

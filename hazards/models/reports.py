@@ -59,7 +59,10 @@ class EnterpriseSelfReport(TimestampedModel):
                 violation_error_message=_("Report the hazards found and rectified, or tick “no hazards found”."),
             ),
         ]
-        indexes = [models.Index(fields=["month", "enterprise"], name="self_report_month")]
+        indexes = [
+            models.Index(fields=["month", "enterprise"], name="self_report_month"),
+            models.Index(fields=["updated_at", "id"], name="self_report_sync"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.month:%Y-%m}"
@@ -113,7 +116,11 @@ class TipOff(TimestampedModel):
                 violation_error_message=_("A dismissed tip-off needs a reason."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="tip_off_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="tip_off_status_created"),
+            models.Index(fields=["created_at", "id"], name="tip_off_created"),
+            models.Index(fields=["updated_at", "id"], name="tip_off_sync"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

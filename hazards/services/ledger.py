@@ -158,7 +158,7 @@ def _validate(hazard: Hazard) -> None:
 
 
 def _lock(hazard: Hazard) -> Hazard:
-    return Hazard.objects.select_for_update().select_related("jurisdiction", "enterprise__jurisdiction").get(pk=hazard.pk)
+    return Hazard.objects.select_for_update(of=("self",)).select_related("jurisdiction", "enterprise__jurisdiction").get(pk=hazard.pk)
 
 
 # --- Reporting and editing --------------------------------------------------------------------

@@ -64,6 +64,22 @@ def _grant_leader(hazard: Hazard, leader: Official | None, previous: Official | 
         forget_scope(leader.user)
 
 
+def grant_linked_hazards(official: Official) -> int:
+    """Give an official's (new) login the view grant on the open hazards they are linked to:
+    a leader linked before they had a login would otherwise not see them. Returns how many."""
+    from guardian.shortcuts import assign_perm
+
+    from core.access import forget_scope
+
+    if not official.user_id:
+        return 0
+    hazards = list(Hazard.objects.filter(linked_leader=official).exclude(status__in=FINAL_STATUSES))
+    for hazard in hazards:
+        assign_perm("hazards.view_hazard", official.user, hazard)
+    forget_scope(official.user)
+    return len(hazards)
+
+
 @transaction.atomic
 def hazard_link_leader(*, actor, hazard: Hazard, leader: Official, note: str = "") -> Hazard:
     hazard = _lock(hazard)

@@ -37,3 +37,18 @@ def test_a_missing_file_is_a_404():
 
     with pytest.raises(Http404):
         attachment_response(Empty())
+
+
+def test_xlsx_export_writes_aware_datetimes_as_local_time():
+    import datetime
+    import io
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from core.tabular import xlsx_response
+
+    moment = datetime.datetime(2026, 1, 1, 1, 30, tzinfo=datetime.UTC)
+    response = xlsx_response(filename="t.xlsx", sheet_title="t", headers=["at"], rows=[[moment]])
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A2"].value == timezone.localtime(moment).replace(tzinfo=None)

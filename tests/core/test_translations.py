@@ -32,7 +32,10 @@ def test_compiled_catalogue_matches_the_source(catalogue):
     stale = [
         e.msgid
         for e in catalogue
-        if not e.obsolete and not e.msgid_plural and e.msgid and compiled.gettext(e.msgid) != e.msgstr
+        if not e.obsolete
+        and not e.msgid_plural
+        and e.msgid
+        and (compiled.pgettext(e.msgctxt, e.msgid) if e.msgctxt else compiled.gettext(e.msgid)) != e.msgstr
     ]
     assert stale == [], "run: python manage.py compilemessages -l zh_Hans"
 

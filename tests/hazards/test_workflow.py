@@ -326,3 +326,20 @@ def test_future_found_date_is_refused(world, enterprise):
             source="department_inspection", title="x", description="y", found_on=timezone.localdate() + datetime.timedelta(days=1),
         )
     assert "found_on" in error.value.message_dict
+
+
+def test_a_leader_linked_before_having_a_login_sees_the_hazard_once_given_one(world):
+    from tests.factories import UserFactory
+
+    enterprise_b = EnterpriseFactory(jurisdiction=world.b.township)
+    office_b = official_user(role=Role.SAFETY_OFFICE, organization=world.b.orgs["office"], username="b_office")
+    hazard = report(world, enterprise_b, actor=office_b, level=HazardLevel.MAJOR)
+    leader = OfficialFactory(registered_in=world.b.county)
+    PostFactory(official=leader, organization=world.b.orgs["government"], role=PostRole.GOVERNMENT_LEADER)
+    supervision.hazard_link_leader(actor=office_b, hazard=hazard, leader=leader)
+    login = UserFactory(username="late_login")
+    leader.user = login
+    leader.save()
+    from hazards.models import HazardUserObjectPermission
+
+    assert HazardUserObjectPermission.objects.filter(user=login, content_object=hazard).exists()

@@ -36,6 +36,13 @@ from tests.responsibility.meetings_fixtures import leader, party_committee
 
 frozen_today = meetings_fixtures.frozen_today  # the shared fixture: today is 2026-07-15
 
+
+@pytest.fixture(autouse=True)
+def _without_the_inspection_counter(monkeypatch):
+    """These tests are about the compliance framework with meetings only; the inspections app
+    registers the inspection counter and tests it (tests/inspections)."""
+    monkeypatch.delitem(compliance._counters, ObligationActivity.INSPECTION.value, raising=False)
+
 pytestmark = pytest.mark.django_db
 D = datetime.date
 GOVERNMENT_RULE = "政府每季度至少召开1次安全生产工作会议"
