@@ -377,3 +377,31 @@ def _fresh_working_calendar():
     calendar.forget()
     yield
     calendar.forget()
+
+
+#: Data migrations that load reference data (sectors, duty templates, obligations, grading
+#: bands, checklists). Rows written by migrations live in the test database once; a
+#: transactional test flushes every table when it ends, so the next one reloads them.
+REFERENCE_DATA_MIGRATIONS = (
+    "responsibility.migrations.0003_reference_data",
+    "hazards.migrations.0002_reference_data",
+    "inspections.migrations.0002_checklists_reference",
+)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for name in REFERENCE_DATA_MIGRATIONS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        module.load(apps, None)

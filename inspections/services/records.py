@@ -364,7 +364,7 @@ def finding_to_hazard(*, actor, finding: InspectionFinding, title: str | None = 
     inspection (enterprise, sector, description, photos, source), and link it back."""
     from django.core.files.base import ContentFile
 
-    finding = InspectionFinding.objects.select_for_update().select_related(
+    finding = InspectionFinding.objects.select_for_update(of=("self",)).select_related(
         "inspection__jurisdiction", "target__enterprise__jurisdiction", "item"
     ).get(pk=finding.pk)
     if finding.hazard_id is not None:
