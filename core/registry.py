@@ -56,7 +56,7 @@ object_links: list[ObjectLink] = []
 def register_object_link(link: ObjectLink) -> None:
     if link not in object_links:
         object_links.append(link)
-        object_links.sort(key=lambda l: l.order)
+        object_links.sort(key=lambda entry: entry.order)
 
 
 def links_for(request, obj) -> list[tuple[str, str]]:
