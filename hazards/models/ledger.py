@@ -77,7 +77,13 @@ class HazardPolicy(TimestampedModel):
         return candidates.get("") or cls()
 
 
-@audit(exclude_fields=["updated_at", "jurisdiction_path", "status_changed_at"])
+# Reverse relations would be logged as meaningless "….None" entries; the timeline has them.
+@audit(
+    exclude_fields=[
+        "updated_at", "jurisdiction_path", "status_changed_at", "events", "photos", "extensions", "visits", "tip_off",
+        "inspection_finding",
+    ]
+)
 class Hazard(TimestampedModel):
     """One hazard on the ledger, from finding to close-out."""
 
