@@ -63,7 +63,7 @@ STAGE_ORDER = ("reported", "accepted", "rectifying", "submitted", "verified", "c
 OWN_STAGES = (
     ("closed", {}), ("closed", {"returned": True}), ("closed", {"extension": "approved"}), ("verified", {}),
     ("submitted", {}), ("rectifying", {"overdue": True}), ("rectifying", {"extension": "pending"}),
-    ("rectifying", {}), ("accepted", {}), ("reported", {}), ("cancelled", {}),
+    ("rectifying", {}), ("accepted", {}), ("reported", {}), ("cancelled", {}), ("rectifying", {"extension": "rejected"}),
 )
 
 
@@ -209,9 +209,7 @@ class _Planner:
         candidates = [r for r in self.rows if r.fields["status"] != "closed"]
         weights = [SECTOR_WEIGHTS.get(r.sector, 1) * (0.3 if r.fields["status"] == "suspended" else 1) for r in candidates]
         own = next((r for r in self.rows if r.credit_code == self.own_code), None)
-        number = 0
-        for _ in range(ENTERPRISE_HAZARDS):
-            number += 1
+        for number in range(1, ENTERPRISE_HAZARDS + 1):
             row = rng.choices(candidates, weights=weights)[0]
             age = rng.randint(0, 364)
             self.hazards.append(self._enterprise_hazard(number, row, age))
