@@ -253,7 +253,8 @@ def run_load(
     if not html:
         api_sessions = clients
     login_path = reverse("login")
-    # Most browser sessions are county office staff; one in six works for the top level.
+    # Most browser sessions are county office staff; one in six works, in turn, as another user
+    # a load path names (the top-level office, a leader).
     others = sorted({t.username for t in html if t.username and t.username != HTML_USER})
     sessions: list[Session] = []
     login_errors: list[str] = []

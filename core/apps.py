@@ -36,6 +36,7 @@ class CoreConfig(AppConfig):
         from core.views import calendar_home_panel
 
         register_home_panel(HomePanel(calendar_home_panel, 5))
+        audit.exclude_reverse_relations()
         post_migrate.connect(load_package_calendar, sender=self, dispatch_uid="core.load_package_calendar")
         # Each request and task checks once that this process's working-day table is current.
         request_started.connect(calendar.mark_for_check, dispatch_uid="core.calendar.request")

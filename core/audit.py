@@ -27,6 +27,23 @@ def audit(model=None, **kwargs):
     return wrap(model) if model is not None else wrap
 
 
+def exclude_reverse_relations() -> None:
+    """Keep reverse relations out of every audited model's trail.
+
+    auditlog diffs every field ``_meta.get_fields()`` returns, reverse relations included, so a
+    new object's entry would list "photos: ….None" for each model pointing at it — and another
+    app adding a foreign key to an audited model would change that model's trail. Reverse
+    relations are only known once every model is loaded, hence at ``ready()``, not at
+    ``register()``."""
+    from auditlog.registry import auditlog
+
+    for model, options in auditlog._registry.items():
+        excluded = options["exclude_fields"]
+        for field in model._meta.get_fields():
+            if field.auto_created and not field.concrete and field.name not in excluded:
+                excluded.append(field.name)
+
+
 @contextmanager
 def acting_as(user):
     """Attribute changes made outside a request (commands, tasks) to ``user``."""

@@ -45,3 +45,40 @@ class InspectionRelatedQuerySet(ScopedQuerySet):
         from inspections.models import Inspection
 
         return self.filter(inspection__in=Inspection.objects.restrict(user, "view").values("pk"))
+
+
+class CampaignQuerySet(ScopedQuerySet):
+    """A campaign runs in its jurisdiction's subtree: the levels below see it too (they inspect
+    for it and follow their own coverage), but only its own level changes it."""
+
+    def restrict(self, user, action: str = "view"):
+        restricted = super().restrict(user, action)
+        if action != "view":
+            return restricted
+        from core.access import get_scope
+
+        scope = get_scope(user)
+        if scope.unrestricted or scope.is_empty or not user.has_perm("inspections.view_campaign"):
+            return restricted
+        above = [path[:n] for path in scope.paths for n in (2, 4, 6, 9) if n < len(path)]
+        return self.filter(scope.q("jurisdiction__path") | Q(jurisdiction__path__in=above))
+
+
+class SupervisionRoundQuerySet(ScopedQuerySet):
+    """A quarterly round is seen by the office running it and by the jurisdictions it
+    supervises (they answer its problems); only the running level changes it."""
+
+    def restrict(self, user, action: str = "view"):
+        restricted = super().restrict(user, action)
+        if action != "view":
+            return restricted
+        from django.db.models import Exists, OuterRef
+
+        from core.access import get_scope
+
+        scope = get_scope(user)
+        if scope.unrestricted or scope.is_empty or not user.has_perm("inspections.view_supervisionround"):
+            return restricted
+        through = self.model.targets.through
+        targeted = Exists(through.objects.filter(supervisionround_id=OuterRef("pk")).filter(scope.q("jurisdiction__path")))
+        return self.filter(scope.q("jurisdiction__path") | Q(targeted))

@@ -386,6 +386,8 @@ REFERENCE_DATA_MIGRATIONS = (
     "responsibility.migrations.0003_reference_data",
     "hazards.migrations.0002_reference_data",
     "inspections.migrations.0002_checklists_reference",
+    "patrols.migrations.0002_reference_data",
+    "assessments.migrations.0002_reference_schemes",
 )
 
 

@@ -259,6 +259,24 @@ SPECTACULAR_SETTINGS = {
         "AnswerResultEnum": "inspections.choices.AnswerResult",
         "ParticipantRoleEnum": "inspections.choices.ParticipantRole",
         "RoleEnum": "responsibility.choices.PostRole",
+        "PatrolKindEnum": "patrols.choices.PatrolKind",
+        "PatrolStatusEnum": "patrols.choices.PatrolStatus",
+        "PatrolFindingStatusEnum": "patrols.choices.FindingStatus",
+        "PatrolDispositionStatusEnum": "patrols.choices.DispositionStatus",
+        "PatrolDocumentKindEnum": "patrols.choices.DocumentKind",
+        "PatrolEventKindEnum": "patrols.choices.EventKind",
+        "DossierStatusEnum": "assessments.choices.DossierStatus",
+        "AccountabilityMeasureEnum": "assessments.choices.AccountabilityMeasure",
+        "AccountabilityModifierEnum": "assessments.choices.AccountabilityModifier",
+        "AccidentLevelEnum": "assessments.choices.AccidentLevel",
+        "AccidentTypeEnum": "assessments.choices.AccidentType",
+        "InvestigationStatusEnum": "assessments.choices.InvestigationStatus",
+        "AssessmentRoundStatusEnum": "assessments.choices.RoundStatus",
+        "AssessmentGradeEnum": "assessments.choices.Grade",
+        "IndicatorKindEnum": "assessments.choices.IndicatorKind",
+        "AssessmentPeriodKindEnum": "assessments.choices.PeriodKind",
+        "AssessmentTargetKindEnum": "assessments.choices.TargetKind",
+        "VetoEffectEnum": "assessments.choices.VetoEffect",
     },
 }
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 365, minimum=1)
@@ -295,6 +313,8 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.record_worker_heartbeat", "schedule": 60.0},
     "purge-expired-api-tokens": {"task": "core.tasks.purge_expired_api_tokens", "schedule": crontab(hour=3, minute=10)},
     "check-working-calendar": {"task": "core.tasks.check_working_calendar", "schedule": crontab(hour=8, minute=30)},
+    # After the calendar check, so a patrol's stage deadlines are computed on a known calendar.
+    "patrols-due-dates": {"task": "patrols.tasks.refresh_due_dates", "schedule": crontab(hour=8, minute=40)},
 }
 
 # --- Logging --------------------------------------------------------------------------------
@@ -317,6 +337,10 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # service), with {z}/{x}/{y} placeholders. Empty: points are drawn over a plain lat/lon grid.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+
+# --- Inspections ------------------------------------------------------------------------------
+# An inspection logged more than this many days after it took place is flagged for review.
+INSPECTION_LATE_LOGGING_DAYS = env_int("INSPECTION_LATE_LOGGING_DAYS", 7, minimum=1)
 
 # --- Public tip-offs (12350) ------------------------------------------------------------------
 # Per client address, counted per attempt; "N/h" and "N/d" windows, comma-separated.

@@ -510,6 +510,8 @@ class RiskMapView(ModelPermissionRequiredMixin, TemplateView):
                 "overdue": _("Overdue"),
                 "open": _("Open"),
                 "noData": _("Nothing with coordinates matches these filters."),
+                "zoomIn": _("Zoom in"),
+                "zoomOut": _("Zoom out"),
                 "lat": pgettext("latitude north", "N"),
                 "lon": pgettext("longitude east", "E"),
             },

@@ -16,6 +16,7 @@ from core.audit import audit
 from core.models import TimestampedModel
 from core.querysets import ScopedQuerySet
 from inspections.choices import CampaignStatus, DrawWeighting, ProblemStatus
+from inspections.querysets import CampaignQuerySet, SupervisionRoundQuerySet
 
 # --- Big inspection campaigns (大检查) ---------------------------------------------------------
 
@@ -46,7 +47,7 @@ class Campaign(TimestampedModel):
     )
     description = models.TextField(_("description"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = CampaignQuerySet.as_manager()
     scope_path_lookup = "jurisdiction__path"
 
     class Meta:
@@ -85,7 +86,9 @@ class Campaign(TimestampedModel):
 # --- Random draws (双随机一公开) ---------------------------------------------------------------
 
 
-@audit(exclude_fields=["updated_at"])
+# The pools can hold thousands of entries; they are stored once, with the draw, and the audit
+# entry of the draw records the seed and the time instead of copying them.
+@audit(exclude_fields=["updated_at", "enterprise_pool", "inspector_pool"])
 class RandomDraw(TimestampedModel):
     """A draw of enterprises and inspectors. The pool, the rules and the seed are stored, so
     anyone can re-run the draw and get the same result."""
@@ -178,7 +181,7 @@ class SupervisionRound(TimestampedModel):
         verbose_name=_("organization department"),
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = SupervisionRoundQuerySet.as_manager()
     scope_path_lookup = "jurisdiction__path"
 
     class Meta:

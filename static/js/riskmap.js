@@ -129,7 +129,9 @@
     // On a phone the filters start folded so the map is on screen.
     if (filters && window.matchMedia && window.matchMedia("(max-width: 639.98px)").matches) filters.open = false;
 
-    var map = L.map(container, { preferCanvas: true, worldCopyJump: true }).setView([30, 110], 4);
+    // Leaflet's own zoom buttons carry English titles: replaced by translated ones.
+    var map = L.map(container, { preferCanvas: true, worldCopyJump: true, zoomControl: false }).setView([30, 110], 4);
+    L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
     map.attributionControl.setPrefix("Leaflet");
     if (config.tileUrl) {
       L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 18 }).addTo(map);
