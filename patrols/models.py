@@ -1,1 +1,0 @@
-"""Models of the patrols app (filled by its own issue)."""
