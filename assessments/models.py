@@ -1,1 +1,0 @@
-"""Models of the assessments app (filled by its own issue)."""
