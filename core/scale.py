@@ -30,6 +30,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -270,8 +271,29 @@ class ScaleContext:
 
     def _bulk_create(self, model, fields: list[str], rows: Iterable[Sequence], extra: tuple) -> int:
         objects = [model(**dict(zip(fields, (*row, *extra), strict=True))) for row in rows]
-        model._base_manager.using(self.using).bulk_create(objects, batch_size=2000)
+        with _given_timestamps(model, fields):
+            model._base_manager.using(self.using).bulk_create(objects, batch_size=2000)
         return len(objects)
+
+
+@contextmanager
+def _given_timestamps(model, fields: Sequence[str]):
+    """``bulk_create`` stamps ``auto_now``/``auto_now_add`` fields with the current time (their
+    ``pre_save``), whatever the objects hold; a generated row's planned times (a hazard created
+    months ago) must be written as given, like COPY writes them. So those fields stop stamping
+    while the rows are inserted. The seeding command is the only writer in its process."""
+    stamping = [
+        f for f in model._meta.concrete_fields
+        if f.attname in fields and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+    ]
+    saved = [(f, f.auto_now, f.auto_now_add) for f in stamping]
+    for f in stamping:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
 # --- Checks, reset and the run -----------------------------------------------------------------

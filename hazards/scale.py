@@ -134,24 +134,6 @@ class _Generator:
     def log(self, message: str) -> None:
         self.ctx.log(f"  {message}")
 
-    def write(self, model, fields: list[str], rows) -> None:
-        """``ctx.write``, keeping the planned creation times on every backend: ``bulk_create``
-        (used where there is no COPY) stamps ``auto_now`` fields with the current time whatever
-        the row says, so those are written again afterwards."""
-        rows = rows if isinstance(rows, list) else list(rows)
-        self.ctx.write(model, fields, rows)
-        if self.ctx.is_postgresql or "id" not in fields:
-            return
-        stamped = [
-            name for name in fields
-            if getattr(model._meta.get_field(name), "auto_now", False) or getattr(model._meta.get_field(name), "auto_now_add", False)
-        ]
-        if stamped:
-            positions = [fields.index(name) for name in ("id", *stamped)]
-            names = ("id", *stamped)
-            objects = [model(**{name: row[i] for name, i in zip(names, positions, strict=True)}) for row in rows]
-            model._base_manager.using(self.ctx.using).bulk_update(objects, stamped, batch_size=500)
-
     # -- what the responsibility part wrote --
 
     def load(self) -> None:
@@ -304,18 +286,18 @@ class _Generator:
                 if path.startswith(county):
                     for _ in range(count):
                         self._hazard(rng, next(ids), place=path, county=county, written=written)
-            self.write(Hazard, hazard_fields, self.rows)
-            self.write(HazardEvent, event_fields, self.events)
-            self.write(HazardExtension, extension_fields, self.extensions)
+            self.ctx.write(Hazard, hazard_fields, self.rows)
+            self.ctx.write(HazardEvent, event_fields, self.events)
+            self.ctx.write(HazardExtension, extension_fields, self.extensions)
             visit_ids = iter(self.ctx.allocate_ids(LeaderVisit, len(self.visits)))
-            self.write(
+            self.ctx.write(
                 LeaderVisit, ["id", "hazard_id", "leader_id", "kind", "visited_on", "note", "recorded_by_id", "recorded_at"],
                 [(next(visit_ids), *visit) for visit in self.visits],
             )
-            self.write(HazardUserObjectPermission, ["user_id", "permission_id", "content_object_id"], self.grants)
+            self.ctx.write(HazardUserObjectPermission, ["user_id", "permission_id", "content_object_id"], self.grants)
             if self.tips:
                 tip_ids = iter(self.ctx.allocate_ids(TipOff, len(self.tips)))
-                self.write(TipOff, tip_fields, ((next(tip_ids), *tip) for tip in self.tips))
+                self.ctx.write(TipOff, tip_fields, ((next(tip_ids), *tip) for tip in self.tips))
             written["hazards"] += len(self.rows)
             written["events"] += len(self.events)
         self.log(
@@ -691,7 +673,7 @@ class _Generator:
                 lat, lon, factors, accidents, controls, person, phone, level, method, lec_l, lec_e, lec_c, ls_l, ls_s, score,
                 grade, status, found, last_reviewed, retired_reason, "", "",
             ))
-        self.write(
+        self.ctx.write(
             RiskPoint,
             ["id", "created_at", "updated_at", "enterprise_id", "jurisdiction_id", "jurisdiction_path", "sector_id", "name", "location",
              "latitude", "longitude", "hazard_factors", "accident_types", "controls", "responsible_person", "responsible_phone",
@@ -699,13 +681,13 @@ class _Generator:
              "last_reviewed_on", "retired_reason", "source_system", "external_id"],
             rows,
         )
-        self.write(
+        self.ctx.write(
             RiskReviewRound,
             ["id", "created_at", "updated_at", "jurisdiction_id", "year", "half", "status", "opened_by_id", "closed_at", "closed_by_id"],
             round_rows,
         )
         review_ids = iter(self.ctx.allocate_ids(RiskPointReview, len(reviews)))
-        self.write(
+        self.ctx.write(
             RiskPointReview,
             ["id", "round_id", "risk_point_id", "outcome", "grade_before", "grade_after", "note", "reviewed_by_id", "reviewed_at"],
             [(next(review_ids), *review) for review in reviews],
@@ -746,7 +728,7 @@ class _Generator:
                 rows.append((at, at, enterprise[0], month, *values, None))
         report_ids = iter(self.ctx.allocate_ids(EnterpriseSelfReport, len(rows)))
         rows = [(next(report_ids), *row) for row in rows]
-        self.write(
+        self.ctx.write(
             EnterpriseSelfReport,
             ["id", "created_at", "updated_at", "enterprise_id", "month", "none_found", "hazards_found", "hazards_rectified", "note", "submitted_by_id"],
             rows,
@@ -772,7 +754,7 @@ class _Generator:
                 self._name(rng) if rng.random() < 0.4 else "", "", "dismissed" if dismissed else "new", None,
                 data.DISMISSAL_REASONS[int(rng.random() * len(data.DISMISSAL_REASONS))] if dismissed else "", None, handled, "",
             ))
-        self.write(
+        self.ctx.write(
             TipOff,
             ["id", "created_at", "updated_at", "reference", "jurisdiction_id", "jurisdiction_path", "place", "description",
              "contact_name", "contact_phone", "status", "hazard_id", "dismissal_reason", "handled_by_id", "handled_at",

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.access import get_scope
 from hazards.choices import OPEN_STATUSES, HazardCategory, HazardLevel, HazardSource, HazardStatus
+from hazards.forms.widgets import LightFilterForm
 from hazards.models import Hazard
 from hazards.querysets import HazardQuerySet
 from responsibility.choices import DEPARTMENT_KINDS, LEADER_ROLES, JurisdictionLevel, OrganizationKind
@@ -153,6 +154,8 @@ class HazardFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Hazard
+        # Selects rendered without a template per option (see hazards.forms.widgets).
+        form = LightFilterForm
         fields = [
             "q", "jurisdiction", "status", "level", "overdue", "sector", "category", "source", "found_from", "found_to",
             "department", "leader", "ordering", "major", "enterprise",

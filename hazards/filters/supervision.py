@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hazards.choices import OPEN_STATUSES, HazardStatus, ListingLevel
+from hazards.forms.widgets import LightFilterForm
 from hazards.models import Hazard
 from hazards.querysets import HazardQuerySet
 from responsibility.filters.backbone import _ScopedJurisdictionFilter, _subtree
@@ -55,6 +56,8 @@ class MajorHazardFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Hazard
+        # Selects rendered without a template per option (see hazards.forms.widgets).
+        form = LightFilterForm
         fields = ["q", "listing_level", "status", "leader", "jurisdiction", "without_leader", "not_listed", "overdue"]
 
     def search(self, queryset, name, value):

@@ -166,6 +166,8 @@ class HazardReportForm(HazardDetailsMixin, forms.ModelForm):
                 del self.fields["finder"]
         else:
             field.shown = self._shown_enterprises(enterprises)
+            # Setting the queryset above gave the widget every enterprise as its options.
+            field.widget.choices = field.choices
             self.fields["jurisdiction"].queryset = _reportable_jurisdictions(user)
             self.fields["jurisdiction"].label_from_instance = _jurisdiction_label
             own = Official.objects.filter(user=user)

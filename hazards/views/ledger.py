@@ -55,12 +55,34 @@ from hazards.forms.ledger import (
 )
 from hazards.imports import LAYOUT, REQUIRED, export_rows, hazard_import, headers, template_headers
 from hazards.models import Hazard, HazardExtension, HazardPhoto
-from hazards.selectors.ledger import ledger_totals, to_rectify
+from hazards.selectors.ledger import (
+    ledger_totals,
+    page_of,
+    parts_totals,
+    read_in_chunks,
+    sorted_in_full,
+    to_rectify,
+)
 from hazards.services import ledger as services
 from hazards.workflow import TRANSITIONS, allowed_actions
 from responsibility.models import Enterprise
 
 # --- The list and its export ------------------------------------------------------------------
+
+
+def paginate_by_ids(view: FilteredListView, queryset, page_size: int, *, count: int, rows, sort_in_full: bool = False):
+    """``paginate_queryset`` for hazard lists: the page's ids are sorted from the covering
+    index and only the page's rows are read (see ``page_of``); ``count`` is the number of rows,
+    known from the page's counts so that the paginator needs no COUNT query. ``sort_in_full``:
+    see ``sorted_in_full``. A page number past the end shows the last page."""
+    ids = queryset.values_list("pk", flat=True)
+    if sort_in_full:
+        ids = sorted_in_full(ids)
+    paginator = view.get_paginator(ids, page_size, orphans=view.get_paginate_orphans())
+    paginator.count = count
+    page = paginator.get_page(view.request.GET.get(view.page_kwarg))
+    page.object_list = page_of(queryset, page.object_list, rows=rows) if count else []
+    return paginator, page, page.object_list, page.has_other_pages()
 
 
 class HazardListView(FilteredListView):
@@ -79,18 +101,37 @@ class HazardListView(FilteredListView):
     def paginate_queryset(self, queryset, page_size):
         # The counts strip's aggregate also counts the rows, so the paginator needs no COUNT.
         self.totals = ledger_totals(queryset)
-        paginator = self.get_paginator(queryset, page_size, orphans=self.get_paginate_orphans())
-        paginator.count = self.totals["total"]
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
+        return paginate_by_ids(
+            self, queryset, page_size, count=self.totals["total"], rows=self.get_base_queryset(),
+            sort_in_full=self._sort_in_full(),
+        )
+
+    def _sort_in_full(self) -> bool:
+        """Sort the matching rows of the scope's slice (``sorted_in_full``) when the list is
+        filtered — the matches may all be old (overdue hazards), and walking the ledger from
+        the newest until 25 are found may read most of it — and the scope is a city or
+        smaller, whose slice sorts in milliseconds. Unfiltered, every hazard of the scope
+        matches and reading newest first stops after a few dozen rows; a province's slice is
+        the whole ledger, too much to sort for one page."""
+        scope = get_scope(self.request.user)
+        if scope.unrestricted or not scope.paths or any(len(path) < 4 for path in scope.paths):
+            return False
+        form = getattr(self.filterset, "form", None)
+        if form is None or not self.filterset.is_bound or not form.is_valid():
+            return False
+        return any(value not in (None, "", [], ()) for name, value in form.cleaned_data.items() if name != "ordering")
 
     def export_xlsx(self):
-        # The filtered rows in chunks, everything a row shows joined in the same query.
+        # The filtered rows in chunks read by primary key, everything a row shows joined in
+        # the same query (see read_in_chunks).
+        rows = read_in_chunks(
+            self.get_queryset(), rows=Hazard.objects.all(), read=export_rows, limit=self.export_limit
+        )
         return xlsx_response(
             filename=f"{self.export_filename}-{timezone.localdate():%Y%m%d}.xlsx",
             sheet_title=str(self.export_filename),
             headers=headers(),
-            rows=export_rows(self.get_queryset()[: self.export_limit]),
+            rows=rows,
         )
 
     def _narrowed(self, values: dict[str, str], drop: tuple[str, ...] = ()) -> str:
@@ -574,7 +615,8 @@ class HazardImportTemplateView(ModelPermissionRequiredMixin, View):
 
 
 def ledger_home_panel(request) -> str | None:
-    """People: their scope's open, overdue and major open hazards (one aggregate query).
+    """People: their scope's open, overdue and major open hazards (one aggregate query, two
+    for a leader holding grants outside the scope: see ``restrict_parts``).
     Enterprise accounts: their own hazards still to be rectified (two queries)."""
     user = request.user
     if not user.is_authenticated or not user.has_perm("hazards.view_hazard"):
@@ -588,7 +630,7 @@ def ledger_home_panel(request) -> str | None:
         return render_to_string("hazards/hazard_home_panel_enterprise.html", {"totals": totals, "items": items}, request=request)
     if get_scope(user).is_empty and not user.is_superuser:
         return None
-    totals = ledger_totals(hazards)
+    totals = parts_totals(Hazard.objects.restrict_parts(user, "view"))
     context = {"totals": totals, "can_add": user.has_perm("hazards.add_hazard"), "open": OPEN}
     return render_to_string("hazards/hazard_home_panel.html", context, request=request)
 

@@ -19,7 +19,9 @@ from hazards.filters.supervision import MajorHazardFilterSet
 from hazards.forms.supervision import DoubleReportForm, LinkLeaderForm, ListingForm, VisitForm
 from hazards.models import Hazard
 from hazards.selectors import supervision as selectors
+from hazards.selectors.ledger import read_in_chunks
 from hazards.services import supervision as services
+from hazards.views.ledger import paginate_by_ids
 
 # --- The forms of the major-hazard panel ------------------------------------------------------
 
@@ -172,16 +174,21 @@ class MajorHazardBoardView(FilteredListView):
     def get_base_queryset(self):
         return selectors.major_board_queryset()
 
+    def paginate_queryset(self, queryset, page_size):
+        # The board's aggregate also counts the rows, so the paginator needs no COUNT; the
+        # page's ids are sorted from the covering index, then only the page's rows are read.
+        self.counts = selectors.board_counts(queryset)
+        return paginate_by_ids(self, queryset, page_size, count=self.counts["total"], rows=self.get_base_queryset())
+
     def export_xlsx(self):
         # The days since the last visit are computed per row as the rows stream out.
         from core.tabular import xlsx_response
         from core.viewmixins import _resolve
 
         today = timezone.localdate()
-        queryset = self.get_queryset()[: self.export_limit]
 
-        def rows():
-            for hazard in queryset.iterator(chunk_size=2000):
+        def read(chunk):
+            for hazard in chunk:
                 hazard.days_since_visit = selectors.days_since(hazard.last_visit, today)
                 yield [_resolve(hazard, attribute) for _, attribute in self.export_columns]
 
@@ -189,14 +196,14 @@ class MajorHazardBoardView(FilteredListView):
             filename=f"{self.export_filename}-{today:%Y%m%d}.xlsx",
             sheet_title=str(self.export_filename),
             headers=[str(header) for header, _ in self.export_columns],
-            rows=rows(),
+            rows=read_in_chunks(self.get_queryset(), rows=self.get_base_queryset(), read=read, limit=self.export_limit),
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         _annotate_days(context["object_list"], today)
-        context["counts"] = selectors.board_counts(self.object_list)
+        context["counts"] = self.counts
         official = selectors.official_of(self.request.user)
         context["has_linked_hazards"] = official is not None and official.linked_hazards.exists()
         return context

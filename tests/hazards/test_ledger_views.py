@@ -306,6 +306,15 @@ def test_bad_photo_keeps_what_was_typed(world, office, client, enterprise_a):
     assert f'<option value="{enterprise_a.pk}" selected>' in page
 
 
+def test_report_form_does_not_list_the_countys_enterprises(world, office, client, enterprise_a):
+    # A county has thousands of enterprises: the form offers the chosen one and search matches only.
+    other = EnterpriseFactory(jurisdiction=world.a.township, name="不应列出的企业")
+    page = client.get(reverse("hazards:hazard_create")).content.decode()
+    assert other.name not in page and enterprise_a.name not in page
+    page = client.get(reverse("hazards:hazard_create"), {"enterprise_q": "不应列出"}).content.decode()
+    assert other.name in page and enterprise_a.name not in page
+
+
 def test_report_without_enterprise_or_place_is_refused(world, office, client):
     response = client.post(reverse("hazards:hazard_create"), report_data(world))
     assert response.status_code == 200
